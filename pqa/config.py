@@ -204,7 +204,9 @@ def load_config(path: str | Path) -> Config:
             "set PQA_CONFIG, or create pqa.toml (see pqa.example.toml)."
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(f"Cannot read configuration file {path}: {exc}.")
+        raise ConfigurationError(
+            f"Cannot read configuration file {path}: {exc}."
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(
             f"Configuration file {path} is not valid TOML: {exc}."
