@@ -167,7 +167,9 @@ def _alert_blocks(parts: _AlertParts) -> list[dict[str, Any]]:
         f"*Active users*\n{escape_mrkdwn(parts.users)}"
     ]
     blocks: list[Block] = [
-        HeaderBlock(text=_truncate(f"New PQA: {parts.name}", HEADER_LIMIT)),
+        HeaderBlock(
+            text=_truncate(f"New PQA: {parts.name}", HEADER_LIMIT, escaped=False)
+        ),
         SectionBlock(
             text=_mrkdwn(_title_line(parts, escape_mrkdwn), SECTION_TEXT_LIMIT),
             fields=[
@@ -276,12 +278,12 @@ def _mrkdwn(text: str, limit: int) -> MarkdownTextObject:
     return MarkdownTextObject(text=_truncate(text, limit))
 
 
-def _truncate(text: str, limit: int) -> str:
+def _truncate(text: str, limit: int, *, escaped: bool = True) -> str:
     """Cut to `limit` characters with an ellipsis, never inside an entity."""
     if len(text) <= limit:
         return text
     cut = text[: limit - len(_ELLIPSIS)]
-    entity = cut.rfind("&")
+    entity = cut.rfind("&") if escaped else -1
     if entity != -1 and ";" not in cut[entity:]:
         cut = cut[:entity]
     return cut + _ELLIPSIS

@@ -16,6 +16,8 @@ this order of precedence:
    invites the most teammates, then is most active, then has the lowest
    contact_id. Title roles come first so that sales sees a budget holder as a
    budget holder, and the champion is the practitioner who sells internally.
+   Inviting is preferred, not required: with no inviter, the most active
+   user is the champion.
 4. `user`: any other contact active in the product in the last 30 days.
 5. `other`: everyone else.
 
@@ -45,7 +47,8 @@ COUNT_COLUMNS = ("active_days_30d", "invites_sent_30d")
 TOP_USERS = 3
 
 # C-level except the CFO, founders, owners (not a scrum "product owner"),
-# presidents (not vice presidents) and managing directors.
+# presidents (not vice presidents) and managing directors. "CPO" reads as
+# chief product officer; a chief procurement officer is caught by name below.
 _DECISION_MAKER_TITLES = (
     r"\b(?:ceo|cto|coo|cio|cmo|cpo|cro|cso|ciso|cdo|cco|chro|cxo)\b"
     r"|\bchief\b(?!\s+(?:financial|finance|procurement|of\s+staff)\b)"

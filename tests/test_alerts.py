@@ -292,3 +292,13 @@ def test_render_pqa_summary_markdown_escapes_markdown() -> None:
     markdown = render_pqa_summary_markdown([_pqa(name="*Bold* | [x](y)")])
 
     assert "## \\*Bold\\* \\| \\[x\\]\\(y\\) (acme.test)" in markdown
+
+
+def test_render_pqa_alert_header_truncation_keeps_plain_ampersand() -> None:
+    name = "AT&T " + "x" * 200
+
+    _, blocks = render_pqa_alert(_pqa(name=name), _committee())
+
+    header = blocks[0]["text"]["text"]
+    assert len(header) == HEADER_LIMIT
+    assert header.startswith("New PQA: AT&T xxx")
