@@ -1,0 +1,285 @@
+"""The warehouse connector: read signals, contacts and history; write decisions.
+
+This module reads. Engines and migrations live in `warehouse_engine`, writers
+and snapshots in `warehouse_writes`; both are re-exported here so callers
+import one module. Accounts are read in contiguous ranges of account_id, each
+computed and filtered in SQL, so a run never holds the whole warehouse.
+
+Frames returned from the product's own tables carry dates as datetime64
+columns and timestamps as UTC datetime64 columns, whatever the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import pandas as pd
+import sqlalchemy as sa
+
+from connectors.warehouse_engine import (
+    database_errors,
+    dispose_engines,
+    get_engine,
+    upgrade_database,
+)
+from connectors.warehouse_writes import (
+    insert_lifecycle_moments,
+    insert_outbox,
+    insert_pqa_records,
+    read_outbox,
+    read_snapshot,
+    record_feedback,
+    record_run_finish,
+    record_run_start,
+    save_account_state,
+    write_snapshot,
+)
+from pqa.config import Guardrails
+from pqa.errors import InputError
+from pqa.schema import (
+    History,
+    account_state,
+    outbox,
+    parse_table_name,
+    pqa_records,
+    sales_feedback,
+)
+
+__all__ = [
+    "History",
+    "dispose_engines",
+    "get_engine",
+    "insert_lifecycle_moments",
+    "insert_outbox",
+    "insert_pqa_records",
+    "load_contacts",
+    "load_history",
+    "load_signals",
+    "plan_batches",
+    "read_outbox",
+    "read_snapshot",
+    "record_feedback",
+    "record_run_finish",
+    "record_run_start",
+    "save_account_state",
+    "upgrade_database",
+    "write_snapshot",
+]
+
+logger = logging.getLogger(__name__)
+
+SIGNALS_KEY = "warehouse.signals_table"
+CONTACTS_KEY = "warehouse.contacts_table"
+
+
+def _input_table(engine: sa.Engine, name: str, key: str) -> sa.TableClause:
+    """Check an input table exists and has account_id; return it with its columns."""
+    schema, table_name = parse_table_name(name, key)
+    try:
+        with database_errors(f"reading the columns of table {name}"):
+            columns = sa.inspect(engine).get_columns(table_name, schema=schema)
+    except sa.exc.NoSuchTableError as exc:
+        raise InputError(
+            f"The warehouse has no table {name}; create it or set '{key}' in the "
+            "configuration file to the table that holds this data."
+        ) from exc
+    names = [column["name"] for column in columns]
+    if "account_id" not in names:
+        raise InputError(
+            f"Table {name} has no account_id column; add it or set '{key}' in "
+            "the configuration file to another table."
+        )
+    return sa.table(table_name, *(sa.column(n) for n in names), schema=schema)
+
+
+def plan_batches(
+    engine: sa.Engine,
+    table: str,
+    batch_size: int,
+    account_ids: Sequence[str] | None = None,
+) -> list[tuple[str, str]]:
+    """Split the accounts of `table` into contiguous account_id ranges.
+
+    Each range (low, high), both inclusive, holds `batch_size` accounts (the
+    last one fewer). Numbering and grouping happen in SQL, so only one row per
+    batch comes back. With `account_ids`, only those accounts are covered.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    if account_ids is not None and not account_ids:
+        return []
+    source = _input_table(engine, table, SIGNALS_KEY)
+    ids = (
+        sa.select(source.c.account_id)
+        .where(source.c.account_id.is_not(None))
+        .distinct()
+    )
+    if account_ids is not None:
+        ids = ids.where(source.c.account_id.in_(sorted(set(account_ids))))
+    distinct_ids = ids.subquery()
+    position = sa.func.row_number().over(order_by=distinct_ids.c.account_id) - 1
+    numbered = sa.select(
+        distinct_ids.c.account_id, (position // batch_size).label("batch")
+    ).subquery()
+    stmt = (
+        sa.select(
+            sa.func.min(numbered.c.account_id), sa.func.max(numbered.c.account_id)
+        )
+        .group_by(numbered.c.batch)
+        .order_by(numbered.c.batch)
+    )
+    with database_errors(f"planning batches of table {table}"), engine.connect() as c:
+        batches = [(str(low), str(high)) for low, high in c.execute(stmt)]
+    logger.info("Planned %s batches of up to %s accounts", len(batches), batch_size)
+    return batches
+
+
+def _range_select(
+    source: sa.TableClause,
+    low: str,
+    high: str,
+    account_ids: Sequence[str] | None,
+) -> sa.Select[tuple[object, ...]]:
+    stmt = sa.select(source).where(source.c.account_id.between(low, high))
+    if account_ids is not None:
+        # Only the ids inside this range, to keep the bound parameters few.
+        wanted = sorted({a for a in account_ids if low <= a <= high})
+        stmt = stmt.where(source.c.account_id.in_(wanted))
+    return stmt.order_by(source.c.account_id)
+
+
+def load_signals(
+    engine: sa.Engine,
+    table: str,
+    low: str,
+    high: str,
+    account_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Read the signal rows with low <= account_id <= high, columns as stored."""
+    source = _input_table(engine, table, SIGNALS_KEY)
+    stmt = _range_select(source, low, high, account_ids)
+    with database_errors(f"reading signals from {table}"), engine.connect() as conn:
+        frame = pd.read_sql(stmt, conn)
+    logger.info("Loaded %s signal rows for accounts %s..%s", len(frame), low, high)
+    return frame
+
+
+def load_contacts(
+    engine: sa.Engine,
+    table: str,
+    low: str,
+    high: str,
+    account_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Read the contacts of the accounts with low <= account_id <= high."""
+    source = _input_table(engine, table, CONTACTS_KEY)
+    stmt = _range_select(source, low, high, account_ids)
+    with database_errors(f"reading contacts from {table}"), engine.connect() as conn:
+        frame = pd.read_sql(stmt, conn)
+    logger.info("Loaded %s contacts for accounts %s..%s", len(frame), low, high)
+    return frame
+
+
+def _read_dated(
+    conn: sa.Connection, stmt: sa.Select[tuple[object, ...]], dates: Sequence[str]
+) -> pd.DataFrame:
+    frame = pd.read_sql(stmt, conn)
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    return frame
+
+
+def _qualified_since(low: str, high: str, start: date) -> sa.Select[tuple[object, ...]]:
+    records = pqa_records
+    return (
+        sa.select(
+            records.c.account_id,
+            sa.func.max(records.c.qualified_on).label("qualified_on"),
+        )
+        .where(records.c.account_id.between(low, high))
+        .where(records.c.qualified_on > start)
+        .group_by(records.c.account_id)
+    )
+
+
+def _declined_since(low: str, high: str, start: date) -> sa.Select[tuple[object, ...]]:
+    feedback = sales_feedback
+    return (
+        sa.select(
+            feedback.c.account_id,
+            sa.func.max(feedback.c.recorded_on).label("declined_on"),
+        )
+        .where(feedback.c.account_id.between(low, high))
+        .where(feedback.c.kind == "decline")
+        .where(feedback.c.recorded_on > start)
+        .group_by(feedback.c.account_id)
+    )
+
+
+def _messaged_since(low: str, high: str, start: date) -> sa.Select[tuple[object, ...]]:
+    return (
+        sa.select(
+            outbox.c.contact_id, sa.func.max(outbox.c.as_of).label("last_sent_on")
+        )
+        .where(outbox.c.account_id.between(low, high))
+        .where(outbox.c.channel == "in_app")
+        .where(outbox.c.contact_id.is_not(None))
+        .where(outbox.c.as_of > start)
+        .group_by(outbox.c.contact_id)
+    )
+
+
+def load_history(
+    engine: sa.Engine,
+    *,
+    low: str,
+    high: str,
+    as_of: date,
+    guardrails: Guardrails,
+) -> History:
+    """Read what the guardrails need about the accounts low..high as of `as_of`.
+
+    Windows count back from `as_of` and have no upper bound: on a backdated
+    rerun, a PQA or decline recorded after `as_of` still counts, so a rerun
+    never alerts sales twice nor re-engages an account that said no.
+    """
+    days = guardrails
+    state = sa.select(
+        account_state.c.account_id,
+        account_state.c.disposition,
+        account_state.c.recheck_on,
+    ).where(account_state.c.account_id.between(low, high))
+    with database_errors("reading the history of earlier runs"), engine.connect() as c:
+        history = History(
+            last_qualified=_read_dated(
+                c,
+                _qualified_since(low, high, _back(as_of, days.pqa_cooldown_days)),
+                ["qualified_on"],
+            ),
+            declined=_read_dated(
+                c,
+                _declined_since(low, high, _back(as_of, days.decline_days)),
+                ["declined_on"],
+            ),
+            state=_read_dated(c, state, ["recheck_on"]),
+            messaged_contacts=_read_dated(
+                c,
+                _messaged_since(low, high, _back(as_of, days.message_cap_days)),
+                ["last_sent_on"],
+            ),
+        )
+    logger.info(
+        "Loaded history for accounts %s..%s: %s in cooldown, %s declined",
+        low,
+        high,
+        len(history.last_qualified),
+        len(history.declined),
+    )
+    return history
+
+
+def _back(as_of: date, days: int) -> date:
+    # Rows dated strictly after this day fall inside a window of `days` days.
+    return as_of - timedelta(days=days)
