@@ -1,18 +1,20 @@
 """Why an account scored as it did: its strongest signals, in human words.
 
 Signals are ranked by their weighted points; a signal at its lowest tier did
-not drive anything and is left out. Evidence text is built only for the
-three signals that are kept, vectorised per signal over the accounts that
-rank it, so a million accounts cost a few dozen column operations.
+not drive anything and is left out. Evidence repeats a lot (thousands of
+accounts have "3 active users in 30 days"), so each signal's evidence is
+phrased once per distinct value and the accounts point at their phrase; the
+phrases are then gathered and joined in Arrow, never per account in Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pqa.config import FIT_SIGNALS, READINESS_SIGNALS, Config
 from pqa.signals import Signals, day_number, match_terms
@@ -27,150 +29,224 @@ FLOORS = {
     "users": 0, "depth": 30, "velocity": 30, "expansion": 30, "recency": 0,
 }  # fmt: skip
 
-Evidence = Callable[[Signals, np.ndarray, Config, date], np.ndarray]
+# Evidence of a signal for some accounts: the distinct phrases, and for each
+# account the index of its phrase.
+Phrases = tuple[list[str], np.ndarray]
+Evidence = Callable[[Signals, np.ndarray, Config, date], Phrases]
 
 
 def explain_top_signals(
     signals: Signals, points: dict[str, np.ndarray], config: Config, as_of: date
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[pa.Array, pa.Array]:
     """The names and the evidence of each account's strongest signals.
 
-    Returns two object arrays: ";"-joined signal names and
+    Returns two Arrow string arrays: ";"-joined signal names and
     EVIDENCE_SEPARATOR-joined evidence, both "" for an account with none.
     """
     weights = {
         **config.fit.weights.model_dump(),
         **config.readiness.weights.model_dump(),
     }
-    strength = np.column_stack(
-        [np.where(points[s] > FLOORS[s], points[s] * weights[s], 0) for s in RANKED]
-    )
-    order = np.argsort(-strength, axis=1, kind="stable")[:, :TOP_SIGNALS]
-    kept = np.take_along_axis(strength, order, axis=1) > 0
-    names = _join_slots([_slot_names(order[:, k], kept[:, k]) for k in range(3)], ";")
-    evidence = [
-        _slot_evidence(signals, order[:, k], kept[:, k], config, as_of)
-        for k in range(TOP_SIGNALS)
-    ]
-    return names, _join_slots(evidence, EVIDENCE_SEPARATOR)
-
-
-def _slot_names(slot: np.ndarray, kept: np.ndarray) -> np.ndarray:
-    return np.where(kept, np.array(RANKED, dtype=object)[slot], "")
-
-
-def _slot_evidence(
-    signals: Signals, slot: np.ndarray, kept: np.ndarray, config: Config, as_of: date
-) -> np.ndarray:
-    text = np.full(len(slot), "", dtype=object)
+    order, kept = _rank(points, weights)
+    # One flat entry per (account, kept slot), in account order, so that the
+    # evidence of each account is a contiguous run joined once in Arrow.
+    flat = np.flatnonzero(kept.ravel())
+    rows, ranked = flat // TOP_SIGNALS, order.ravel()[flat]
+    offsets = pa.array(np.concatenate([[0], np.cumsum(kept.sum(axis=1))]), pa.int32())
+    phrases: list[str] = []
+    codes = np.empty(len(flat), dtype=np.int64)
     for index, signal in enumerate(RANKED):
-        rows = np.flatnonzero(kept & (slot == index))
-        if rows.size:
-            text[rows] = EVIDENCE[signal](signals, rows, config, as_of)
-    return text
+        chosen = np.flatnonzero(ranked == index)
+        if chosen.size:
+            labels, inverse = EVIDENCE[signal](signals, rows[chosen], config, as_of)
+            codes[chosen] = inverse + len(phrases)
+            phrases.extend(labels)
+    names = pa.array(RANKED, pa.string()).take(pa.array(ranked))
+    evidence = pa.array(phrases, pa.string()).take(pa.array(codes))
+    return _join_runs(offsets, names, ";"), _join_runs(
+        offsets, evidence, EVIDENCE_SEPARATOR
+    )
 
 
-def _join_slots(slots: list[np.ndarray], separator: str) -> np.ndarray:
-    joined = pd.Series(slots[0], dtype="string")
-    for slot in slots[1:]:
-        part = pd.Series(slot, dtype="string")
-        joined = joined.where(part == "", joined + separator + part)
-    return joined.to_numpy(dtype=object)
+def _rank(
+    points: dict[str, np.ndarray], weights: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each account's TOP_SIGNALS strongest signals as RANKED indexes.
+
+    Returns (order, kept): order[i, k] is the k-th strongest signal of
+    account i, and kept[i, k] says whether it rose above its lowest tier.
+    """
+    n = len(points[RANKED[0]])
+    keys = np.empty((n, len(RANKED)), dtype=np.int32)
+    for column, signal in enumerate(RANKED):
+        strength = (points[signal] > FLOORS[signal]) * points[signal] * weights[signal]
+        # Strength first, then the RANKED order: every key in a row differs.
+        keys[:, column] = strength * 16 + (15 - column)
+    order = np.empty((n, TOP_SIGNALS), dtype=np.int64)
+    kept = np.empty((n, TOP_SIGNALS), dtype=bool)
+    every = np.arange(n)
+    for k in range(TOP_SIGNALS):
+        best = keys.argmax(axis=1)
+        order[:, k], kept[:, k] = best, keys[every, best] >= 16
+        keys[every, best] = -1
+    return order, kept
 
 
-def _counted(values: np.ndarray, one: str, many: str) -> np.ndarray:
-    """'1 active user in 30 days' / '9 active users in 30 days'."""
-    numbers = pd.Series(values.astype(np.int64)).map("{:,}".format)
-    phrase = np.where(values == 1, one, many)
-    return (numbers + pd.Series(phrase, dtype=object)).to_numpy(dtype=object)
+def _join_runs(offsets: pa.Array, values: pa.Array, separator: str) -> pa.Array:
+    return pc.binary_join(pa.ListArray.from_arrays(offsets, values), separator)
 
 
-def _phrase_terms(matrix: np.ndarray, terms: tuple[str, ...]) -> np.ndarray:
-    """Name the matched terms: 'Snowflake', 'Snowflake and dbt', 'a, b and c'."""
-    codes = pd.Series((matrix << np.arange(len(terms))).sum(axis=1))
+def _phrase(keys: Sequence[np.ndarray], phrase: Callable[..., str]) -> Phrases:
+    """Phrase each distinct combination of keys once (NaN keys become -1)."""
+    columns = [np.nan_to_num(key, nan=-1).astype(np.int64) for key in keys]
+    combined, bound = np.zeros(len(columns[0]), dtype=np.int64), 1
+    for column in columns:
+        # One-dimensional uniques are fast; mix their ranks into one code and
+        # re-rank only when the code could outgrow 64 bits.
+        values, ranks = np.unique(column, return_inverse=True)
+        if bound * len(values) >= 2**62:
+            combined = np.unique(combined, return_inverse=True)[1].reshape(-1)
+            bound = int(combined.max()) + 1
+        combined = combined * len(values) + ranks.reshape(-1)
+        bound *= len(values)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    labels = [phrase(*(int(column[i]) for column in columns)) for i in first]
+    return labels, inverse.reshape(-1)
 
-    def phrase(code: int) -> str:
-        hits = [t for i, t in enumerate(terms) if code >> i & 1]
-        return " and ".join([", ".join(hits[:-1]), hits[-1]] if len(hits) > 1 else hits)
 
-    return codes.map({c: phrase(c) for c in codes.unique()}).to_numpy(dtype=object)
+def _count(value: int, noun: str) -> str:
+    return f"{value:,} {noun}" + ("" if value == 1 else "s")
+
+
+def _terms(code: int, terms: Sequence[str]) -> str:
+    """Name the terms whose bits are set: 'a', 'a and b', 'a, b and c'."""
+    hits = [term for i, term in enumerate(terms) if code >> i & 1]
+    if len(hits) < 2:
+        return "".join(hits)
+    return ", ".join(hits[:-1]) + " and " + hits[-1]
+
+
+def _term_code(matrix: np.ndarray) -> np.ndarray:
+    return (matrix.astype(np.int64) << np.arange(matrix.shape[1])).sum(axis=1)
+
+
+def _index_in(texts: pa.Array, rows: np.ndarray, values: Sequence[str]) -> np.ndarray:
+    """Position of each account's text among the values, -1 if absent."""
+    value_set = pa.array([v.strip().lower() for v in values], pa.string())
+    found = pc.index_in(texts.take(pa.array(rows)), value_set=value_set)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
 
 
 def _users(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
     active = signals.counts["active_users_30d"][rows]
-    return _counted(active, " active user in 30 days", " active users in 30 days")
+    return _phrase([active], lambda n: _count(n, "active user") + " in 30 days")
 
 
 def _depth(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
-    features = signals.lists["features_used"].iloc[rows]
-    power = match_terms(features, config.icp.power_features)
-    core = match_terms(features, config.icp.core_features)
-    return np.where(
-        power.any(axis=1),
-        "uses power features " + _phrase_terms(power, config.icp.power_features),
-        "uses core features " + _phrase_terms(core, config.icp.core_features),
-    )
+    icp = config.icp
+    features = signals.lists["features_used"].take(pa.array(rows))
+    power = _term_code(match_terms(features, icp.power_features))
+    core = _term_code(match_terms(features, icp.core_features))
+
+    def phrase(power: int, core: int) -> str:
+        if power:
+            return "uses power features " + _terms(power, icp.power_features)
+        return "uses core features " + _terms(core, icp.core_features)
+
+    return _phrase([power, core], phrase)
 
 
 def _velocity(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
     span = signals.days["activated_date"][rows] - signals.days["signup_date"][rows]
-    after = _counted(span, " day after signup", " days after signup")
-    return np.where(span == 0, "activated on signup day", "activated " + after)
+
+    def phrase(days: int) -> str:
+        if days == 0:
+            return "activated on signup day"
+        return "activated " + _count(days, "day") + " after signup"
+
+    return _phrase([span], phrase)
 
 
 def _expansion(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
-    seats = np.nan_to_num(signals.counts["seat_requests_30d"][rows])
-    limits = np.nan_to_num(signals.counts["limit_hits_30d"][rows])
-    asked = "requested " + _counted(seats, " more seat", " more seats")
-    hit = "hit plan limits " + _counted(limits, " time", " times")
-    now = pd.Series(signals.counts["active_users_30d"][rows]).map("{:,.0f}".format)
-    before = pd.Series(signals.counts["active_users_prev_30d"][rows])
-    grew = ("active users grew from " + before.fillna(0).map("{:,.0f}".format)
-            + " to " + now).to_numpy(dtype=object)  # fmt: skip
-    return np.select(
-        [(seats > 0) & (limits > 0), seats > 0, limits > 0],
-        [asked + " and " + hit, asked, hit],
-        default=grew,
-    )
+    counts = signals.counts
+    keys = [
+        counts[field][rows]
+        for field in (
+            "seat_requests_30d",
+            "limit_hits_30d",
+            "active_users_prev_30d",
+            "active_users_30d",
+        )
+    ]
+
+    def phrase(seats: int, limits: int, before: int, now: int) -> str:
+        asked = "requested " + _count(seats, "more seat")
+        hit = "hit plan limits " + _count(limits, "time")
+        if seats > 0 and limits > 0:
+            return f"{asked} and {hit}"
+        if seats > 0 or limits > 0:
+            return asked if seats > 0 else hit
+        return f"active users grew from {max(before, 0):,} to {now:,}"
+
+    return _phrase(keys, phrase)
 
 
 def _recency(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
-    last = signals.days["last_active_date"][rows]
-    idle = np.maximum(day_number(as_of) - last, 0)
-    ago = "last active " + _counted(idle, " day ago", " days ago")
-    return np.select(
-        [idle == 0, idle == 1], ["last active today", "last active yesterday"], ago
-    )
+    idle = np.maximum(day_number(as_of) - signals.days["last_active_date"][rows], 0)
+
+    def phrase(days: int) -> str:
+        if days <= 1:
+            return "last active " + ("today" if days == 0 else "yesterday")
+        return "last active " + _count(days, "day") + " ago"
+
+    return _phrase([idle], phrase)
 
 
 def _size(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
-    return _counted(signals.counts["employees"][rows], " employee", " employees")
+    employees = signals.counts["employees"][rows]
+    return _phrase([employees], lambda n: _count(n, "employee"))
 
 
 def _industry(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
-    industry = signals.texts["industry"].iloc[rows].to_numpy(dtype=object)
-    target = np.isin(industry, [v.lower() for v in config.icp.target_industries])
-    kind = np.where(target, "in target industry ", "in adjacent industry ")
-    return kind + industry
+    icp = config.icp
+    texts = signals.texts["industry"]
+    target = _index_in(texts, rows, icp.target_industries)
+    adjacent = _index_in(texts, rows, icp.adjacent_industries)
+
+    def phrase(target: int, adjacent: int) -> str:
+        if target >= 0:
+            return "in target industry " + icp.target_industries[target]
+        return "in adjacent industry " + icp.adjacent_industries[adjacent]
+
+    return _phrase([target, adjacent], phrase)
 
 
 def _tech(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
     terms = config.icp.technologies
-    matrix = match_terms(signals.lists["technologies"].iloc[rows], terms)
-    return "uses " + _phrase_terms(matrix, terms)
+    lists = signals.lists["technologies"].take(pa.array(rows))
+    code = _term_code(match_terms(lists, terms))
+    return _phrase([code], lambda code: "uses " + _terms(code, terms))
 
 
 def _geography(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
-    country = signals.texts["country"].iloc[rows].str.upper().to_numpy(dtype=object)
-    target = np.isin(country, [v.upper() for v in config.icp.target_countries])
-    kind = np.where(target, ", a target country", ", a supported country")
-    return "based in " + country + kind
+    icp = config.icp
+    texts = signals.texts["country"]
+    target = _index_in(texts, rows, icp.target_countries)
+    supported = _index_in(texts, rows, icp.supported_countries)
+
+    def phrase(target: int, supported: int) -> str:
+        if target >= 0:
+            return f"based in {icp.target_countries[target]}, a target country"
+        return f"based in {icp.supported_countries[supported]}, a supported country"
+
+    return _phrase([target, supported], phrase)
 
 
 def _budget(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
     terms = config.icp.enterprise_tools
-    matrix = match_terms(signals.lists["enterprise_tools"].iloc[rows], terms)
-    return "pays for " + _phrase_terms(matrix, terms)
+    lists = signals.lists["enterprise_tools"].take(pa.array(rows))
+    code = _term_code(match_terms(lists, terms))
+    return _phrase([code], lambda code: "pays for " + _terms(code, terms))
 
 
 EVIDENCE: dict[str, Evidence] = {

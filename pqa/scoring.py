@@ -11,6 +11,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pqa.config import FIT_SIGNALS, READINESS_SIGNALS, Config
 from pqa.explain import explain_top_signals
@@ -19,6 +20,7 @@ from pqa.signals import (
     Signals,
     count_matches,
     day_number,
+    is_one_of,
     normalise_signals,
 )
 
@@ -53,14 +55,14 @@ def score_accounts(frame: pd.DataFrame, config: Config, as_of: date) -> pd.DataF
             "domain": _text_or_empty(signals.frame, "domain"),
             "fit_score": fit / 100,
             "readiness_score": readiness / 100,
-            "disposition": disposition,
-            "exit_state": pd.Series(disposition).map(EXIT_STATES).to_numpy(),
+            "disposition": _labels(DISPOSITIONS, disposition),
+            "exit_state": _labels(tuple(EXIT_STATES.values()), disposition),
         }
     )
     for signal in SIGNALS:
         out[f"points_{signal}"] = points[signal]
-    out["top_signals"] = evidence
-    out["top_signal_names"] = names
+    out["top_signals"] = evidence.to_pandas()
+    out["top_signal_names"] = names.to_pandas()
     out["unusable_fields"] = describe_unusable(signals.unusable)
     return out
 
@@ -145,16 +147,18 @@ def _tier(conditions: list[np.ndarray], points: list[int], floor: int) -> np.nda
 
 
 def _membership(
-    values: pd.Series,
+    values: pa.Array,
     best: tuple[str, ...],
     good: tuple[str, ...],
     best_points: int,
     good_points: int,
     floor: int,
 ) -> np.ndarray:
-    in_best = values.isin([v.lower() for v in best]).to_numpy(dtype=bool)
-    in_good = values.isin([v.lower() for v in good]).to_numpy(dtype=bool)
-    return _tier([in_best, in_good], [best_points, good_points], floor)
+    return _tier(
+        [is_one_of(values, best), is_one_of(values, good)],
+        [best_points, good_points],
+        floor,
+    )
 
 
 def _velocity_points(signals: Signals, config: Config) -> np.ndarray:
@@ -193,24 +197,27 @@ def _weighted_hundredths(
 def assign_dispositions(
     fit: np.ndarray, readiness: np.ndarray, config: Config
 ) -> np.ndarray:
-    """The 2x2 of the contract, on scores in hundredths."""
+    """The 2x2 of the contract on scores in hundredths, as DISPOSITIONS indexes."""
     high_fit = fit >= config.thresholds.fit_hundredths
     ready = readiness >= config.thresholds.readiness_hundredths
-    return np.select(
-        [high_fit & ready, high_fit, ready],
-        ["sales_engage", "activation_assist", "self_service_continue"],
-        default="nurture",
-    ).astype(object)
+    # 0 sales_engage, 1 activation_assist, 2 self_service_continue, 3 nurture
+    return (~high_fit).astype(np.int8) * 2 + (~ready).astype(np.int8)
 
 
-def describe_unusable(bits: np.ndarray) -> np.ndarray:
+def describe_unusable(bits: np.ndarray) -> pd.Series:
     """Turn each account's bit mask of unusable fields into ';'-joined names."""
-    codes = pd.Series(bits)
-    names = {
-        code: ";".join(f for i, f in enumerate(UNUSABLE_ORDER) if code >> i & 1)
-        for code in codes.unique()
-    }
-    return codes.map(names).to_numpy(dtype=object)
+    distinct, inverse = np.unique(bits, return_inverse=True)
+    names = [
+        ";".join(f for i, f in enumerate(UNUSABLE_ORDER) if int(code) >> i & 1)
+        for code in distinct
+    ]
+    return _labels(tuple(names), inverse.reshape(-1))
+
+
+def _labels(labels: tuple[str, ...], codes: np.ndarray) -> pd.Series:
+    """Text column from small integer codes, gathered in Arrow."""
+    gathered = pa.array(labels, pa.string()).take(pa.array(codes))
+    return gathered.to_pandas()
 
 
 def _text_or_empty(frame: pd.DataFrame, column: str) -> pd.Series:

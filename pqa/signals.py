@@ -55,15 +55,15 @@ UNUSABLE_ORDER = (*COUNT_FIELDS, *TEXT_FIELDS, *LIST_FIELDS, *DATE_FIELDS)
 class Signals:
     """Normalised signals of a batch, one array entry per account.
 
-    Counts are float64 with NaN for missing; texts are lower-cased with ""
-    for missing; lists are lower-cased ";a;b;" strings; dates are day
-    numbers (days since 1970-01-01) as float64 with NaN for missing.
+    Counts are float64 with NaN for missing; texts are lower-cased Arrow
+    strings with "" for missing; lists are lower-cased ";a;b;" Arrow strings;
+    dates are day numbers (days since 1970-01-01) as float64, NaN if missing.
     """
 
     frame: pd.DataFrame
     counts: dict[str, np.ndarray]
-    texts: dict[str, pd.Series]
-    lists: dict[str, pd.Series]
+    texts: dict[str, pa.Array]
+    lists: dict[str, pa.Array]
     days: dict[str, np.ndarray]
     unusable: np.ndarray  # int64 bit mask, bit i = UNUSABLE_ORDER[i]
 
@@ -74,10 +74,9 @@ class Signals:
 def normalise_signals(frame: pd.DataFrame) -> Signals:
     """Normalise a frame of canonical signals; never raises for a bad value."""
     frame = frame.reset_index(drop=True)
-    n = len(frame)
-    bits = np.zeros(n, dtype=np.int64)
+    bits = np.zeros(len(frame), dtype=np.int64)
     counts, texts, lists, days = {}, {}, {}, {}
-    for field in UNUSABLE_ORDER:
+    for position, field in enumerate(UNUSABLE_ORDER):
         column = _column(frame, field)
         if field in COUNT_FIELDS:
             counts[field], bad = _parse_counts(column)
@@ -89,7 +88,7 @@ def normalise_signals(frame: pd.DataFrame) -> Signals:
             days[field], bad = _parse_dates(column)
         if field in OPTIONAL_FIELDS:
             bad = bad & _present(column)
-        bits |= bad.astype(np.int64) << UNUSABLE_ORDER.index(field)
+        bits |= bad.astype(np.int64) << position
     return Signals(frame, counts, texts, lists, days, bits)
 
 
@@ -99,14 +98,24 @@ def _column(frame: pd.DataFrame, field: str) -> pd.Series:
     return pd.Series([None] * len(frame), index=frame.index, dtype="object")
 
 
+def _as_text(column: pd.Series) -> pa.Array:
+    """Any column as an Arrow string array; odd objects become their str()."""
+    if column.dtype == object and _holds_sequences(column):
+        column = _join_sequences(column)
+    if not isinstance(column.dtype, pd.StringDtype):
+        column = column.astype("string")
+    return pa.array(column, from_pandas=True).cast(pa.string())
+
+
 def _present(column: pd.Series) -> np.ndarray:
     """True where the input holds something other than an empty value."""
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(
         column
     ):
         return column.notna().to_numpy()
-    text = column.astype("string").str.strip()
-    return (text.notna() & (text != "")).to_numpy(dtype=bool, na_value=False)
+    text = pc.utf8_trim_whitespace(_as_text(column))
+    filled = pc.fill_null(pc.not_equal(text, ""), False)
+    return filled.to_numpy(zero_copy_only=False)
 
 
 def _parse_counts(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -126,22 +135,23 @@ def _parse_counts(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return values, bad
 
 
-def _parse_text(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def _parse_text(column: pd.Series) -> tuple[pa.Array, np.ndarray]:
     """Lower-cased, stripped text; "" for missing."""
-    text = column.astype("string").str.strip().str.lower().fillna("")
-    return text, (text == "").to_numpy(dtype=bool)
+    text = pc.fill_null(pc.utf8_lower(pc.utf8_trim_whitespace(_as_text(column))), "")
+    return text, pc.equal(text, "").to_numpy(zero_copy_only=False)
 
 
-def _parse_list(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def _parse_list(column: pd.Series) -> tuple[pa.Array, np.ndarray]:
     """A list as ";a;b;" lower-case text so that `;term;` finds one value."""
-    if column.dtype == object and _holds_sequences(column):
-        column = _join_sequences(column)
-    text = column.astype("string").str.lower().fillna("")
-    text = text.str.replace(r"\s*;\s*", ";", regex=True).str.strip()
+    text = _as_text(column)
     # An empty list is a valid answer (the account uses none), so only a value
     # that is missing altogether is reported as unusable.
-    bad = column.isna().to_numpy(dtype=bool)
-    return ";" + text + ";", bad
+    bad = pc.is_null(text).to_numpy(zero_copy_only=False)
+    text = pc.utf8_lower(pc.fill_null(text, ""))
+    if pc.any(pc.match_substring_regex(text, r"\s")).as_py():
+        text = pc.replace_substring_regex(text, r"\s*;\s*", ";")
+        text = pc.utf8_trim_whitespace(text)
+    return pc.binary_join_element_wise(";", text, ";", ""), bad
 
 
 def _holds_sequences(column: pd.Series) -> bool:
@@ -165,20 +175,24 @@ def _join_one(value: object) -> object:
     return value
 
 
-def match_terms(lists: pd.Series, terms: tuple[str, ...]) -> np.ndarray:
+def match_terms(lists: pa.Array, terms: tuple[str, ...]) -> np.ndarray:
     """A boolean matrix: does each account's list hold each term?"""
     matrix = np.zeros((len(lists), len(terms)), dtype=bool)
     for j, term in enumerate(terms):
-        needle = f";{term.strip().lower()};"
-        matrix[:, j] = lists.str.contains(needle, regex=False).to_numpy(
-            dtype=bool, na_value=False
-        )
+        found = pc.match_substring(lists, f";{term.strip().lower()};")
+        matrix[:, j] = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
     return matrix
 
 
-def count_matches(lists: pd.Series, terms: tuple[str, ...]) -> np.ndarray:
+def count_matches(lists: pa.Array, terms: tuple[str, ...]) -> np.ndarray:
     """How many distinct terms each account's list holds."""
     return match_terms(lists, terms).sum(axis=1)
+
+
+def is_one_of(texts: pa.Array, values: tuple[str, ...]) -> np.ndarray:
+    """Is each (lower-cased) text one of the values, ignoring case?"""
+    value_set = pa.array([v.strip().lower() for v in values], type=pa.string())
+    return pc.is_in(texts, value_set=value_set).to_numpy(zero_copy_only=False)
 
 
 _EPOCH = np.datetime64("1970-01-01", "D")
