@@ -234,7 +234,10 @@ def read_signals_file(path: Path) -> pd.DataFrame:
         raise InputError(f"Input file {path} does not exist.")
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype={"account_id": "string"})
+            # Read every cell as text: an empty cell stays "", so an empty
+            # list is told apart from a missing one, and "n/a" in a number
+            # column is reported as unusable instead of silently dropped.
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         else:
             frame = pd.read_parquet(path)
     except (ValueError, OSError, pa.ArrowException, UnicodeDecodeError) as exc:
