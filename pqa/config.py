@@ -98,13 +98,15 @@ class ReadinessConfig(_Table):
 class Thresholds(_Table):
     """Scores at or above these count as high fit and high readiness."""
 
-    fit: float = Field(70, ge=0, le=100)
-    readiness: float = Field(70, ge=0, le=100)
+    fit: float = Field(70, ge=0, le=100, strict=True)
+    readiness: float = Field(70, ge=0, le=100, strict=True)
 
     @field_validator("fit", "readiness")
     @classmethod
     def _two_decimals(cls, value: float) -> float:
-        if round(value * 100) != value * 100:
+        # round() to 2 places compares decimal digits; value * 100 would
+        # refuse 70.57, whose binary product is 7056.999...
+        if round(value, 2) != value:
             raise ValueError("thresholds take at most two decimals")
         return value
 
