@@ -55,76 +55,76 @@ def _as_text(value: Any) -> Any:
     return str(value)
 
 
-def _column_values(series: pd.Series, column: sa.Column[Any]) -> pd.Series:
-    """Convert one column to plain Python values the driver accepts."""
+def _column_values(series: pd.Series, column: sa.Column[Any]) -> list[Any]:
+    """Convert one column to plain Python values the driver accepts, None if missing."""
     kind = column.type
+    values: list[Any]
     if isinstance(kind, sa.DateTime):
-        values = pd.to_datetime(series, utc=True).astype(object)
+        stamps = pd.to_datetime(series, utc=True)
+        values = [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
     elif isinstance(kind, sa.Date):
-        stamps = pd.to_datetime(series)
-        values = pd.Series(stamps.dt.date, index=series.index, dtype=object)
+        values = pd.to_datetime(series).dt.date.tolist()
     elif isinstance(kind, sa.Float):
-        values = pd.to_numeric(series).astype(object)
+        values = pd.to_numeric(series).astype(float).tolist()
     elif isinstance(kind, sa.Integer):
-        values = pd.to_numeric(series).astype("Int64").astype(object)
+        values = pd.to_numeric(series).astype("Int64").tolist()
     elif isinstance(kind, sa.Boolean):
-        values = series.astype(object).map(lambda v: v if pd.isna(v) else bool(v))
+        values = [bool(v) for v in series.fillna(False).tolist()]
     else:
-        values = series.astype(object).map(_as_text)
-    values = values.where(series.notna(), None)
-    if isinstance(kind, sa.DateTime):
-        values = values.map(lambda v: v if v is None else v.to_pydatetime())
-    return _fill_default(values, column)
+        values = [_as_text(v) for v in series.tolist()]
+    fill = _missing_value(column)
+    # pandas marks a gap as NaN, NA or NaT by dtype; the driver wants None.
+    present = series.notna().tolist()
+    return [v if ok else fill for v, ok in zip(values, present, strict=True)]
 
 
-def _fill_default(values: pd.Series, column: sa.Column[Any]) -> pd.Series:
+def _missing_value(column: sa.Column[Any]) -> Any:
     default = column.default
     if default is not None and default.is_scalar:
-        fill: Any = getattr(default, "arg", None)
-    elif isinstance(column.type, sa.DateTime) and not column.nullable:
-        fill = _now()
-    else:
-        return values
-    return values.map(lambda v: fill if v is None else v)
+        return getattr(default, "arg", None)
+    if isinstance(column.type, sa.DateTime) and not column.nullable:
+        return _now()
+    return None
 
 
-def _prepare(rows: Rows, table: sa.Table) -> pd.DataFrame:
-    """Keep the table's columns from `rows`, as Python values ready to bind."""
+def _prepare(rows: Rows, table: sa.Table) -> dict[str, list[Any]]:
+    """Keep the table's columns from `rows`, as lists of values ready to bind."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-    columns = {
+    prepared = {
         column.name: _column_values(frame[column.name], column)
         for column in table.columns
         if column.name in frame.columns
     }
-    prepared = pd.DataFrame(columns, index=frame.index)
     for column in table.columns:
         # Stamps of when a row was kept are ours to set when the caller has none.
         stamp = isinstance(column.type, sa.DateTime) and not column.nullable
-        if stamp and column.name not in prepared.columns and len(prepared):
-            prepared[column.name] = pd.Series(
-                [_now()] * len(prepared), index=prepared.index, dtype=object
-            )
-    return prepared
+        if stamp and column.name not in prepared and len(frame):
+            prepared[column.name] = [_now()] * len(frame)
+    return prepared if len(frame) else {}
 
 
-def _chunks(frame: pd.DataFrame) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(frame), CHUNK_ROWS):
-        chunk = frame.iloc[start : start + CHUNK_ROWS]
-        yield [
-            dict(zip(chunk.columns, row, strict=True))
-            for row in chunk.itertuples(index=False, name=None)
-        ]
+def _row_count(columns: dict[str, list[Any]]) -> int:
+    return len(next(iter(columns.values()), []))
+
+
+def _chunks(columns: dict[str, list[Any]]) -> Iterator[list[dict[str, Any]]]:
+    names = list(columns)
+    for start in range(0, _row_count(columns), CHUNK_ROWS):
+        sliced = [columns[name][start : start + CHUNK_ROWS] for name in names]
+        rows = zip(*sliced, strict=True)
+        yield [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _insert(engine: sa.Engine, table: sa.Table, rows: Rows) -> int:
-    frame = _prepare(rows, table)
-    if frame.empty:
+    columns = _prepare(rows, table)
+    count = _row_count(columns)
+    if not count:
         return 0
     with database_errors(f"writing to {table.name}"), engine.begin() as conn:
-        for chunk in _chunks(frame):
+        for chunk in _chunks(columns):
             conn.execute(table.insert(), chunk)
-    logger.info("Wrote %s rows to %s", len(frame), table.name)
-    return len(frame)
+    logger.info("Wrote %s rows to %s", count, table.name)
+    return count
 
 
 def _upsert_statement(
@@ -135,25 +135,33 @@ def _upsert_statement(
     return stmt.on_conflict_do_update(index_elements=[key], set_=updates)
 
 
-def _upsert(engine: sa.Engine, table: sa.Table, rows: Rows, key: str) -> int:
-    frame = _prepare(rows, table)
-    if frame.empty:
-        return 0
+def _last_per_key(columns: dict[str, list[Any]], key: str) -> dict[str, list[Any]]:
     # One statement must not touch a row twice; the last row for a key wins.
-    frame = frame.drop_duplicates(subset=[key], keep="last")
+    last = {value: index for index, value in enumerate(columns[key])}
+    if len(last) == len(columns[key]):
+        return columns
+    keep = sorted(last.values())
+    return {name: [values[i] for i in keep] for name, values in columns.items()}
+
+
+def _upsert(engine: sa.Engine, table: sa.Table, rows: Rows, key: str) -> int:
+    columns = _prepare(rows, table)
+    if not _row_count(columns):
+        return 0
+    columns = _last_per_key(columns, key)
     dialect = engine.dialect.name
     with database_errors(f"writing to {table.name}"), engine.begin() as conn:
-        for chunk in _chunks(frame):
+        for chunk in _chunks(columns):
             if dialect in ("sqlite", "postgresql"):
-                stmt = _upsert_statement(dialect, table, key, frame.columns)
+                stmt = _upsert_statement(dialect, table, key, columns)
                 conn.execute(stmt, chunk)
             else:
                 # Portable fallback: replace the rows inside this transaction.
                 keys = [row[key] for row in chunk]
                 conn.execute(table.delete().where(table.c[key].in_(keys)))
                 conn.execute(table.insert(), chunk)
-    logger.info("Saved %s rows to %s", len(frame), table.name)
-    return len(frame)
+    logger.info("Saved %s rows to %s", _row_count(columns), table.name)
+    return _row_count(columns)
 
 
 def record_run_start(

@@ -319,6 +319,24 @@ def test_save_account_state_upserts_by_account(engine: sa.Engine) -> None:
     )
 
 
+def test_save_account_state_missing_values_become_null(engine: sa.Engine) -> None:
+    rows = pd.DataFrame(
+        [_state("acc-1", "nurture", "r1"), _state("acc-2", "nurture", "r1")]
+    )
+    rows.loc[1, ["fit_score", "recheck_on", "exit_state"]] = [None, None, None]
+
+    save_account_state(engine, rows)
+
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.text(
+                "SELECT fit_score, recheck_on, exit_state FROM pqa_account_state"
+                " WHERE account_id = 'acc-2'"
+            )
+        ).one()
+    assert tuple(stored) == (None, None, None)
+
+
 def _statuses(engine: sa.Engine) -> list[tuple[object, ...]]:
     with engine.connect() as conn:
         rows = conn.execute(
@@ -404,8 +422,7 @@ def test_record_run_finish_unknown_run_raises_connector_error(
 
 def test_insert_outbox_then_read_by_run_and_channel(engine: sa.Engine) -> None:
     rows = [_message("c1", 0), _message("c2", 0, channel="slack")]
-    rows[1]["run_id"] = "r1"
-    rows[1]["text"] = "New PQA: Acme"
+    rows[1].update(run_id="r1", text="New PQA: Acme", contact_id=None)
 
     assert insert_outbox(engine, rows) == 2
 
@@ -413,6 +430,11 @@ def test_insert_outbox_then_read_by_run_and_channel(engine: sa.Engine) -> None:
     assert everything["channel"].tolist() == ["in_app", "slack"]
     assert everything["status"].tolist() == ["kept", "kept"]
     assert everything["created_at"].notna().all()
+    assert everything["text"].isna().tolist() == [True, False]
+    assert everything["contact_id"].isna().tolist() == [False, True]
+    assert (
+        everything["payload_json"].iloc[0] == '{"title": "Need help getting started?"}'
+    )
     slack = read_outbox(engine, run_id="r1", channel="slack")
     assert slack["text"].tolist() == ["New PQA: Acme"]
     assert read_outbox(engine, run_id="r0", channel="slack").empty
