@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any, TypeAlias
 
 import pandas as pd
 import sqlalchemy as sa
@@ -70,6 +71,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+_Query: TypeAlias = "sa.Select[*tuple[Any, ...]]"
+
 SIGNALS_KEY = "warehouse.signals_table"
 CONTACTS_KEY = "warehouse.contacts_table"
 
@@ -111,6 +114,17 @@ def plan_batches(
     if account_ids is not None and not account_ids:
         return []
     source = _input_table(engine, table, SIGNALS_KEY)
+    stmt = _batch_ranges(source, batch_size, account_ids)
+    with database_errors(f"planning batches of table {table}"), engine.connect() as c:
+        batches = [(str(low), str(high)) for low, high in c.execute(stmt)]
+    logger.info("Planned %s batches of up to %s accounts", len(batches), batch_size)
+    return batches
+
+
+def _batch_ranges(
+    source: sa.TableClause, batch_size: int, account_ids: Sequence[str] | None
+) -> sa.Select[Any, Any]:
+    """Number the distinct ids in order, then keep each batch's first and last."""
     ids = (
         sa.select(source.c.account_id)
         .where(source.c.account_id.is_not(None))
@@ -123,17 +137,13 @@ def plan_batches(
     numbered = sa.select(
         distinct_ids.c.account_id, (position // batch_size).label("batch")
     ).subquery()
-    stmt = (
+    return (
         sa.select(
             sa.func.min(numbered.c.account_id), sa.func.max(numbered.c.account_id)
         )
         .group_by(numbered.c.batch)
         .order_by(numbered.c.batch)
     )
-    with database_errors(f"planning batches of table {table}"), engine.connect() as c:
-        batches = [(str(low), str(high)) for low, high in c.execute(stmt)]
-    logger.info("Planned %s batches of up to %s accounts", len(batches), batch_size)
-    return batches
 
 
 def _range_select(
@@ -141,12 +151,12 @@ def _range_select(
     low: str,
     high: str,
     account_ids: Sequence[str] | None,
-) -> sa.Select[tuple[object, ...]]:
+) -> _Query:
     stmt = sa.select(source).where(source.c.account_id.between(low, high))
     if account_ids is not None:
-        # Only the ids inside this range, to keep the bound parameters few.
-        wanted = sorted({a for a in account_ids if low <= a <= high})
-        stmt = stmt.where(source.c.account_id.in_(wanted))
+        # All of them, not only those Python sorts into the range: the
+        # database's collation decides what lies between low and high.
+        stmt = stmt.where(source.c.account_id.in_(sorted(set(account_ids))))
     return stmt.order_by(source.c.account_id)
 
 
@@ -183,7 +193,7 @@ def load_contacts(
 
 
 def _read_dated(
-    conn: sa.Connection, stmt: sa.Select[tuple[object, ...]], dates: Sequence[str]
+    conn: sa.Connection, stmt: _Query, dates: Sequence[str]
 ) -> pd.DataFrame:
     frame = pd.read_sql(stmt, conn)
     for column in dates:
@@ -191,7 +201,7 @@ def _read_dated(
     return frame
 
 
-def _qualified_since(low: str, high: str, start: date) -> sa.Select[tuple[object, ...]]:
+def _qualified_since(low: str, high: str, start: date) -> _Query:
     records = pqa_records
     return (
         sa.select(
@@ -204,7 +214,7 @@ def _qualified_since(low: str, high: str, start: date) -> sa.Select[tuple[object
     )
 
 
-def _declined_since(low: str, high: str, start: date) -> sa.Select[tuple[object, ...]]:
+def _declined_since(low: str, high: str, start: date) -> _Query:
     feedback = sales_feedback
     return (
         sa.select(
@@ -218,7 +228,7 @@ def _declined_since(low: str, high: str, start: date) -> sa.Select[tuple[object,
     )
 
 
-def _messaged_since(low: str, high: str, start: date) -> sa.Select[tuple[object, ...]]:
+def _messaged_since(low: str, high: str, start: date) -> _Query:
     return (
         sa.select(
             outbox.c.contact_id, sa.func.max(outbox.c.as_of).label("last_sent_on")
@@ -245,30 +255,20 @@ def load_history(
     rerun, a PQA or decline recorded after `as_of` still counts, so a rerun
     never alerts sales twice nor re-engages an account that said no.
     """
-    days = guardrails
     state = sa.select(
         account_state.c.account_id,
         account_state.c.disposition,
         account_state.c.recheck_on,
     ).where(account_state.c.account_id.between(low, high))
+    qualified = _qualified_since(low, high, _back(as_of, guardrails.pqa_cooldown_days))
+    declined = _declined_since(low, high, _back(as_of, guardrails.decline_days))
+    messaged = _messaged_since(low, high, _back(as_of, guardrails.message_cap_days))
     with database_errors("reading the history of earlier runs"), engine.connect() as c:
         history = History(
-            last_qualified=_read_dated(
-                c,
-                _qualified_since(low, high, _back(as_of, days.pqa_cooldown_days)),
-                ["qualified_on"],
-            ),
-            declined=_read_dated(
-                c,
-                _declined_since(low, high, _back(as_of, days.decline_days)),
-                ["declined_on"],
-            ),
+            last_qualified=_read_dated(c, qualified, ["qualified_on"]),
+            declined=_read_dated(c, declined, ["declined_on"]),
             state=_read_dated(c, state, ["recheck_on"]),
-            messaged_contacts=_read_dated(
-                c,
-                _messaged_since(low, high, _back(as_of, days.message_cap_days)),
-                ["last_sent_on"],
-            ),
+            messaged_contacts=_read_dated(c, messaged, ["last_sent_on"]),
         )
     logger.info(
         "Loaded history for accounts %s..%s: %s in cooldown, %s declined",

@@ -262,22 +262,10 @@ def record_feedback(
         "recorded_at": _now(),
         "note": note,
     }
-    latest = (
-        sa.select(pqa_records.c.id)
-        .where(pqa_records.c.account_id == account_id)
-        .order_by(pqa_records.c.qualified_on.desc(), pqa_records.c.id.desc())
-        .limit(1)
-    )
     status = "accepted" if kind == "accept" else "declined"
     with database_errors("recording sales feedback"), engine.begin() as conn:
         conn.execute(sa.insert(sales_feedback), row)
-        record_id = conn.execute(latest).scalar()
-        if record_id is not None:
-            conn.execute(
-                sa.update(pqa_records)
-                .where(pqa_records.c.id == record_id)
-                .values(status=status)
-            )
+        marked = _mark_latest_pqa(conn, account_id, status)
         if kind == "accept":
             conn.execute(
                 sa.update(account_state)
@@ -285,7 +273,25 @@ def record_feedback(
                 .values(exit_state="sales_engaged")
             )
     logger.info("Recorded %s feedback for account %s", kind, account_id)
-    return record_id is not None
+    return marked
+
+
+def _mark_latest_pqa(conn: sa.Connection, account_id: str, status: str) -> bool:
+    latest = (
+        sa.select(pqa_records.c.id)
+        .where(pqa_records.c.account_id == account_id)
+        .order_by(pqa_records.c.qualified_on.desc(), pqa_records.c.id.desc())
+        .limit(1)
+    )
+    record_id = conn.execute(latest).scalar()
+    if record_id is None:
+        return False
+    conn.execute(
+        sa.update(pqa_records)
+        .where(pqa_records.c.id == record_id)
+        .values(status=status)
+    )
+    return True
 
 
 def read_outbox(

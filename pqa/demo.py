@@ -350,25 +350,23 @@ def seed_demo_warehouse(
     try:
         with engine.begin() as conn:
             for frame, name, key, unique in targets:
-                schema, table = parse_table_name(name, key)
-                frame.to_sql(
-                    table,
-                    conn,
-                    schema=schema,
-                    if_exists="replace",
-                    index=False,
-                    chunksize=10_000,
-                )
-                reflected = sa.Table(
-                    table, sa.MetaData(), schema=schema, autoload_with=conn
-                )
-                index = sa.Index(
-                    f"ix_{table}_account_id", reflected.c.account_id, unique=unique
-                )
-                index.create(conn)
+                _replace_table(conn, frame, name, key, unique=unique)
     except sa.exc.DBAPIError as exc:
         raise ConnectorError(
             f"The warehouse failed while seeding the demo tables: {exc.orig}."
         ) from exc
     logger.info("Seeded %s demo accounts and %s contacts", len(signals), len(contacts))
     return len(signals)
+
+
+def _replace_table(
+    conn: sa.Connection, frame: pd.DataFrame, name: str, key: str, *, unique: bool
+) -> None:
+    schema, table = parse_table_name(name, key)
+    frame.to_sql(
+        table, conn, schema=schema, if_exists="replace", index=False, chunksize=10_000
+    )
+    reflected = sa.Table(table, sa.MetaData(), schema=schema, autoload_with=conn)
+    sa.Index(f"ix_{table}_account_id", reflected.c.account_id, unique=unique).create(
+        conn
+    )
