@@ -206,12 +206,17 @@ def assign_dispositions(
 
 def describe_unusable(bits: np.ndarray) -> pd.Series:
     """Turn each account's bit mask of unusable fields into ';'-joined names."""
+    return describe_flags(bits, UNUSABLE_ORDER)
+
+
+def describe_flags(bits: np.ndarray, names: tuple[str, ...]) -> pd.Series:
+    """';'-joined names of the set bits, phrased once per distinct mask."""
     distinct, inverse = np.unique(bits, return_inverse=True)
-    names = [
-        ";".join(f for i, f in enumerate(UNUSABLE_ORDER) if int(code) >> i & 1)
+    labels = [
+        ";".join(name for i, name in enumerate(names) if int(code) >> i & 1)
         for code in distinct
     ]
-    return _labels(tuple(names), inverse.reshape(-1))
+    return _labels(tuple(labels), inverse.reshape(-1))
 
 
 def _labels(labels: tuple[str, ...], codes: np.ndarray) -> pd.Series:

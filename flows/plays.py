@@ -1,0 +1,42 @@
+"""One subflow per play, each over all the accounts routed to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow
+
+from tasks.plays import (
+    PlayBatch,
+    RunContext,
+    announce_pqas,
+    hand_off_pqas,
+    record_lifecycle_moments,
+    send_activation_messages,
+)
+
+
+@flow(name="sales handoff", validate_parameters=False)
+def sales_handoff(run: RunContext, batch: PlayBatch) -> list[dict[str, Any]]:
+    """New PQAs: CRM write-back, `pqa_qualified` analytics event, Slack alert."""
+    alerts = hand_off_pqas(run, batch)
+    announce_pqas(run, alerts)
+    return alerts
+
+
+@flow(name="activation assist", validate_parameters=False)
+def activation_assist(run: RunContext, batch: PlayBatch) -> int:
+    """High fit, not ready: an in-app offer of help to the most active user."""
+    return send_activation_messages(run, batch)
+
+
+@flow(name="self-serve recheck", validate_parameters=False)
+def self_serve_recheck(run: RunContext, batch: PlayBatch) -> int:
+    """Ready but not ICP: stay on the self-serve path, look again in 30 days."""
+    return record_lifecycle_moments(run, batch)
+
+
+@flow(name="nurture", validate_parameters=False)
+def nurture(run: RunContext, batch: PlayBatch) -> int:
+    """Neither fit nor ready: a lifecycle moment and a later re-check."""
+    return record_lifecycle_moments(run, batch)

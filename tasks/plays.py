@@ -1,0 +1,238 @@
+"""Tasks that carry out the plays over all the accounts routed to them.
+
+Until outside connectors exist, every delivery goes to the embedded default:
+CRM write-backs, analytics events and in-app messages are kept in the
+warehouse outbox, and each Slack alert is rendered there (Block Kit JSON and
+text). One task run per play and run, never per account.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.events import emit_event
+
+from connectors import warehouse
+from pqa.alerts import render_activation_message, render_pqa_alert
+from pqa.committee import committee_summary, map_buying_committee
+from pqa.config import Config
+from tasks.evaluation import IO_RETRIES
+
+RECOMMENDED_ACTION = "sales_outreach"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every play needs to know about the run it belongs to."""
+
+    run_id: str
+    as_of: date
+    database_url: str
+    config: Config
+    dry_run: bool
+
+
+class PlayBatch:
+    """The accounts a play acts on and their contacts.
+
+    Deliberately neither iterable nor a dataclass, so that Prefect stores it
+    as a placeholder instead of copying every account into the run's
+    parameters.
+    """
+
+    __slots__ = ("accounts", "contacts")
+
+    def __init__(self, accounts: pd.DataFrame, contacts: pd.DataFrame) -> None:
+        self.accounts = accounts
+        self.contacts = contacts
+
+    def __len__(self) -> int:
+        return len(self.accounts)
+
+
+@task(name="hand off PQAs", cache_policy=NONE, **IO_RETRIES)
+def hand_off_pqas(run: RunContext, batch: PlayBatch) -> list[dict[str, Any]]:
+    """Write each new PQA to the CRM, track it and render its Slack alert."""
+    pqas = batch.accounts
+    roles = map_buying_committee(batch.contacts)
+    by_account = dict(tuple(roles.groupby("account_id"))) if len(roles) else {}
+    alerts = [
+        _alert(pqa, by_account.get(pqa["account_id"], roles.iloc[:0]), run.config)
+        for pqa in pqas.to_dict("records")
+    ]
+    if not run.dry_run and alerts:
+        engine = warehouse.get_engine(run.database_url)
+        warehouse.insert_outbox(engine, _handoff_outbox(run, pqas, alerts))
+        warehouse.insert_pqa_records(engine, _pqa_records(run, pqas))
+    get_run_logger().info("Handed off %s new PQAs", len(alerts))
+    return alerts
+
+
+def _alert(pqa: dict[str, Any], contacts: pd.DataFrame, config: Config) -> dict:
+    committee = committee_summary(contacts, pqa["account_id"])
+    text, blocks = render_pqa_alert(pqa, committee, recommended_play=RECOMMENDED_ACTION)
+    return {
+        "account_id": pqa["account_id"],
+        "name": pqa["name"] or pqa["account_id"],
+        "domain": pqa["domain"],
+        "fit_score": pqa["fit_score"],
+        "readiness_score": pqa["readiness_score"],
+        "top_signals": _signals(pqa["top_signals"]),
+        "committee": committee,
+        "recommended_play": RECOMMENDED_ACTION,
+        "channel": config.plays.sales_channel,
+        "text": text,
+        "blocks": blocks,
+    }
+
+
+def _signals(joined: str) -> list[str]:
+    return [s for s in joined.split("; ") if s]
+
+
+def _handoff_outbox(
+    run: RunContext, pqas: pd.DataFrame, alerts: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    rows = []
+    for alert in alerts:
+        base = {
+            "account_id": alert["account_id"],
+            "as_of": run.as_of,
+            "run_id": run.run_id,
+        }
+        scores = {
+            "fit_score": alert["fit_score"],
+            "readiness_score": alert["readiness_score"],
+            "top_signals": alert["top_signals"],
+        }
+        crm = {
+            **scores,
+            "status": "qualified",
+            "recommended_action": RECOMMENDED_ACTION,
+        }
+        event = {"event": "pqa_qualified", "properties": scores}
+        slack = {
+            "channel": alert["channel"],
+            "text": alert["text"],
+            "blocks": alert["blocks"],
+        }
+        rows += [
+            {**base, "channel": "crm", "payload_json": json.dumps(crm)},
+            {**base, "channel": "analytics", "payload_json": json.dumps(event)},
+            {
+                **base,
+                "channel": "slack",
+                "text": alert["text"],
+                "payload_json": json.dumps(slack),
+            },
+        ]
+    return rows
+
+
+def _pqa_records(run: RunContext, pqas: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "account_id": pqas["account_id"],
+            "qualified_on": run.as_of,
+            "run_id": run.run_id,
+            "fit_score": pqas["fit_score"],
+            "readiness_score": pqas["readiness_score"],
+            "top_signals": pqas["top_signals"],
+            "status": "qualified",
+            "recommended_action": RECOMMENDED_ACTION,
+        }
+    )
+
+
+@task(name="announce PQAs", cache_policy=NONE)
+def announce_pqas(run: RunContext, alerts: list[dict[str, Any]]) -> int:
+    """Emit a `pqa.qualified` Prefect event per new PQA, for automations.
+
+    Best effort: an event that cannot be emitted is logged, never fatal, as
+    the PQA is already recorded and its alert kept.
+    """
+    if run.dry_run:
+        return 0
+    emitted = 0
+    for alert in alerts:
+        try:
+            emit_event(
+                event="pqa.qualified",
+                resource={
+                    "prefect.resource.id": f"pqa.account.{alert['account_id']}",
+                    "prefect.resource.name": str(alert["name"]),
+                },
+                payload={
+                    "as_of": run.as_of.isoformat(),
+                    "fit_score": alert["fit_score"],
+                    "readiness_score": alert["readiness_score"],
+                    "top_signals": alert["top_signals"],
+                    "run_id": run.run_id,
+                },
+            )
+            emitted += 1
+        except Exception as exc:  # an event never fails a run
+            get_run_logger().warning("Could not emit pqa.qualified: %s", exc)
+    return emitted
+
+
+@task(name="send activation messages", cache_policy=NONE, **IO_RETRIES)
+def send_activation_messages(run: RunContext, batch: PlayBatch) -> int:
+    """Keep an in-app message for each account's most active user."""
+    accounts = batch.accounts
+    names = batch.contacts.drop_duplicates("contact_id").set_index("contact_id")["name"]
+    rows = [
+        {
+            "channel": "in_app",
+            "account_id": account["account_id"],
+            "contact_id": account["recipient_id"],
+            "as_of": run.as_of,
+            "run_id": run.run_id,
+            **_in_app(account, names.get(account["recipient_id"]), run.config),
+        }
+        for account in accounts.to_dict("records")
+    ]
+    if not run.dry_run and rows:
+        warehouse.insert_outbox(warehouse.get_engine(run.database_url), rows)
+    get_run_logger().info("Kept %s activation messages", len(rows))
+    return len(rows)
+
+
+def _in_app(account: dict[str, Any], contact: Any, config: Config) -> dict[str, str]:
+    message = render_activation_message(
+        company=account["name"] or account["domain"],
+        product=config.plays.product_name,
+        contact_name=contact if isinstance(contact, str) else None,
+        quickstart_path=config.plays.quickstart_path,
+    )
+    return {"text": message["body"], "payload_json": json.dumps(message)}
+
+
+@task(name="record lifecycle moments", cache_policy=NONE, **IO_RETRIES)
+def record_lifecycle_moments(run: RunContext, batch: PlayBatch) -> int:
+    """Record `pls_evaluated` with the outcome, both scores and the re-check date."""
+    accounts = batch.accounts
+    moments = pd.DataFrame(
+        {
+            "account_id": accounts["account_id"],
+            "as_of": run.as_of,
+            "moment": "pls_evaluated",
+            "outcome": accounts["disposition"],
+            "fit_score": accounts["fit_score"],
+            "readiness_score": accounts["readiness_score"],
+            "recheck_on": accounts["recheck_on"],
+            "run_id": run.run_id,
+        }
+    )
+    if not run.dry_run and len(moments):
+        warehouse.insert_lifecycle_moments(
+            warehouse.get_engine(run.database_url), moments
+        )
+    get_run_logger().info("Recorded %s lifecycle moments", len(moments))
+    return len(moments)
