@@ -118,6 +118,11 @@ def _present(column: pd.Series) -> np.ndarray:
     return filled.to_numpy(zero_copy_only=False)
 
 
+# Beyond 2**53 a float no longer tells whole numbers apart, and infinity is
+# no count at all: both would also overflow the int64 of evidence text.
+_LARGEST_COUNT = 2.0**53
+
+
 def _parse_counts(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Whole numbers >= 0; anything else is NaN and flagged."""
     if pd.api.types.is_bool_dtype(column):
@@ -130,7 +135,8 @@ def _parse_counts(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             dtype="float64", na_value=np.nan
         )
     with np.errstate(invalid="ignore"):
-        bad = np.isnan(values) | (values < 0) | (values != np.floor(values))
+        usable = (values >= 0) & (values <= _LARGEST_COUNT)
+        bad = ~(usable & (values == np.floor(values)))
     values = np.where(bad, np.nan, values)
     return values, bad
 
@@ -154,9 +160,19 @@ def _parse_list(column: pd.Series) -> tuple[pa.Array, np.ndarray]:
     return pc.binary_join_element_wise(";", text, ";", ""), bad
 
 
+# What pandas infers for a column of plain scalars; any other kind ("mixed")
+# may hold a list in any row, not only the first.
+_SCALAR_KINDS = frozenset(
+    {
+        "string", "empty", "integer", "floating", "mixed-integer-float",
+        "decimal", "boolean", "datetime", "datetime64", "date", "time",
+        "timedelta", "timedelta64", "bytes",
+    }
+)  # fmt: skip
+
+
 def _holds_sequences(column: pd.Series) -> bool:
-    sample = column.dropna()
-    return not sample.empty and isinstance(sample.iloc[0], list | tuple | np.ndarray)
+    return pd.api.types.infer_dtype(column, skipna=True) not in _SCALAR_KINDS
 
 
 def _join_sequences(column: pd.Series) -> pd.Series:
@@ -165,13 +181,17 @@ def _join_sequences(column: pd.Series) -> pd.Series:
         values = pa.array(column.tolist(), type=pa.list_(pa.string()))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return column.map(_join_one)
+    # A null inside a list is no value; left in, it would null the whole join.
+    values = pa.ListArray.from_arrays(
+        values.offsets, pc.fill_null(values.values, ""), mask=values.is_null()
+    )
     joined = pc.binary_join(values, ";")
     return pd.Series(joined.to_pandas(), index=column.index, dtype="string")
 
 
 def _join_one(value: object) -> object:
     if isinstance(value, list | tuple | np.ndarray):
-        return ";".join(str(v) for v in value)
+        return ";".join(str(v) for v in value if v is not None)
     return value
 
 
