@@ -55,6 +55,7 @@ __all__ = [
     "insert_lifecycle_moments",
     "insert_outbox",
     "insert_pqa_records",
+    "latest_alert_text",
     "load_contacts",
     "load_history",
     "load_signals",
@@ -65,6 +66,7 @@ __all__ = [
     "record_run_finish",
     "record_run_start",
     "save_account_state",
+    "table_exists",
     "upgrade_database",
     "write_snapshot",
 ]
@@ -95,6 +97,25 @@ def _input_table(engine: sa.Engine, name: str, key: str) -> sa.TableClause:
             "the configuration file to another table."
         )
     return sa.table(table_name, *(sa.column(n) for n in names), schema=schema)
+
+
+def table_exists(engine: sa.Engine, name: str) -> bool:
+    """Whether the warehouse has this (optionally schema-qualified) table."""
+    schema, table_name = parse_table_name(name, SIGNALS_KEY)
+    with database_errors(f"looking for table {name}"):
+        return sa.inspect(engine).has_table(table_name, schema=schema)
+
+
+def latest_alert_text(engine: sa.Engine) -> str | None:
+    """The text of the newest Slack alert kept in the outbox, if any."""
+    stmt = (
+        sa.select(outbox.c.text)
+        .where(outbox.c.channel == "slack")
+        .order_by(outbox.c.id.desc())
+        .limit(1)
+    )
+    with database_errors("reading the outbox"), engine.connect() as conn:
+        return conn.execute(stmt).scalar()
 
 
 def plan_batches(

@@ -1,0 +1,1 @@
+"""Prefect deployments of the daily evaluation, and serving them."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from prefect import flow, get_run_logger, unmapped
+from prefect import Flow, flow, get_run_logger, unmapped
 from prefect.runtime import flow_run
 
 from flows.plays import activation_assist, nurture, sales_handoff, self_serve_recheck
@@ -33,7 +33,7 @@ DECISION_COLUMNS = [
     "account_id", "name", "domain", "fit_score", "readiness_score",
     "disposition", "exit_state", "guardrail", "play", "acts", "recheck_on",
 ]  # fmt: skip
-PLAY_FLOWS = {
+PLAY_FLOWS: dict[str, Flow[..., Any]] = {
     "sales_handoff": sales_handoff,
     "activation_assist": activation_assist,
     "self_serve_recheck": self_serve_recheck,
@@ -146,7 +146,7 @@ def _run_plays(
             accounts, contacts[contacts["account_id"].isin(accounts["account_id"])]
         )
         state = subflow(run, batch, return_state=True)
-        if not state.is_completed():
+        if state is None or not state.is_completed():
             failures.append(f"play {play}")
             decisions.loc[rows, "acts"] = False
             delivered[play] = 0

@@ -7,6 +7,8 @@ free of Prefect and start fast.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from pqa.config import Config, load_config
 from pqa.errors import InputError, PqaError
+from pqa.report import print_alert, print_summary
 from pqa.scoring import score_accounts
 from pqa.settings import load_settings
 from pqa.signals import read_signals_file
@@ -212,3 +215,100 @@ def demo_seed(
         contacts_table=settings.warehouse.contacts_table,
     )
     out.print(f"Seeded {count:,} accounts into {engine.url.render_as_string()}.")
+
+
+@app.command()
+def evaluate(
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+    accounts: Annotated[
+        str | None,
+        typer.Option(
+            "--accounts",
+            help="Only these accounts, comma-separated ids. Default: all.",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Score and report; write and send nothing."),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
+) -> None:
+    """Run the daily evaluation once and print its summary.
+
+    Uses the Prefect server in PREFECT_API_URL, else a temporary local one.
+    """
+    summary = _run_evaluation(config, as_of, accounts, dry_run)
+    alerts = summary.pop("alerts")
+    if as_json:
+        print(json.dumps(summary, sort_keys=True))
+        return
+    print_summary(out, summary)
+    if alerts:
+        print_alert(out, alerts[0]["text"], f"New PQA alert for {alerts[0]['name']}")
+
+
+def _run_evaluation(
+    config: Path | None, as_of: str | None, accounts: str | None, dry_run: bool
+) -> dict:
+    path = load_settings().resolve_config_path(config)
+    load_config(path)  # refuse a bad file before starting Prefect
+    day = parse_as_of(as_of)
+    ids = [a.strip() for a in accounts.split(",") if a.strip()] if accounts else None
+    _quiet_prefect_telemetry()
+    from flows.daily_evaluation import daily_evaluation
+
+    return daily_evaluation(
+        as_of=day, account_ids=ids, dry_run=dry_run, config_path=str(path)
+    )
+
+
+def _quiet_prefect_telemetry() -> None:
+    # A temporary server otherwise reports usage to Prefect, which fails and
+    # logs an error on machines without internet; a user's setting wins.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@app.command()
+def serve(config: ConfigOption = None) -> None:
+    """Serve the daily and manual-rerun deployments to the Prefect server.
+
+    Needs PREFECT_API_URL (start one with `prefect server start`). Runs until
+    stopped; at most one evaluation runs at a time.
+    """
+    if not os.environ.get("PREFECT_API_URL"):
+        raise PqaError(
+            "pqa serve needs a Prefect server: run `prefect server start` and "
+            "set PREFECT_API_URL=http://127.0.0.1:4200/api."
+        )
+    path = load_settings().resolve_config_path(config)
+    settings = load_config(path)
+    from deployments.evaluation import serve_deployments
+
+    serve_deployments(settings, path)
+
+
+@demo_app.command("run")
+def demo_run(
+    config: ConfigOption = None,
+    accounts: Annotated[int, typer.Option(min=1, help="Accounts to seed.")] = 2000,
+) -> None:
+    """Seed the embedded warehouse (first time) and run one evaluation."""
+    from connectors.warehouse import get_engine, latest_alert_text, table_exists
+
+    settings = resolve_config(config)
+    engine = get_engine(load_settings().resolved_database_url)
+    if not table_exists(engine, settings.warehouse.signals_table):
+        demo_seed(accounts=accounts, seed=7, config=config, as_of=None)
+    summary = _run_evaluation(config, None, None, False)
+    alerts = summary.pop("alerts")
+    print_summary(out, summary)
+    if alerts:
+        print_alert(out, alerts[0]["text"], f"New PQA alert for {alerts[0]['name']}")
+        return
+    latest = latest_alert_text(engine)
+    if latest:
+        print_alert(out, latest, "Latest PQA alert in the outbox (none new today)")

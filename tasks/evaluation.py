@@ -21,11 +21,9 @@ from pqa.scoring import score_accounts
 
 # Retries with growing, jittered delays on every task that touches I/O: a
 # warehouse that blinks should not cost a day's evaluation.
-IO_RETRIES = {
-    "retries": 3,
-    "retry_delay_seconds": [2, 10, 30],
-    "retry_jitter_factor": 0.5,
-}
+IO_RETRIES = 3
+IO_RETRY_DELAYS: list[float] = [2, 10, 30]
+IO_JITTER = 0.5
 
 
 @dataclass
@@ -36,13 +34,25 @@ class BatchResult:
     contacts: pd.DataFrame
 
 
-@task(name="prepare warehouse", cache_policy=NONE, **IO_RETRIES)
+@task(
+    name="prepare warehouse",
+    cache_policy=NONE,
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+    retry_jitter_factor=IO_JITTER,
+)
 def prepare_warehouse(database_url: str) -> None:
     """Create or upgrade the product's tables in place."""
     warehouse.upgrade_database(warehouse.get_engine(database_url))
 
 
-@task(name="plan batches", cache_policy=NONE, **IO_RETRIES)
+@task(
+    name="plan batches",
+    cache_policy=NONE,
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+    retry_jitter_factor=IO_JITTER,
+)
 def plan_batches(
     database_url: str, config: Config, account_ids: list[str] | None
 ) -> list[tuple[str, str]]:
@@ -59,7 +69,9 @@ def plan_batches(
     name="score batch",
     task_run_name="score batch {number}/{total}",
     cache_policy=NONE,
-    **IO_RETRIES,
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+    retry_jitter_factor=IO_JITTER,
 )
 def evaluate_batch(
     database_url: str,

@@ -22,7 +22,7 @@ from connectors import warehouse
 from pqa.alerts import render_activation_message, render_pqa_alert
 from pqa.committee import committee_summary, map_buying_committee
 from pqa.config import Config
-from tasks.evaluation import IO_RETRIES
+from tasks.evaluation import IO_JITTER, IO_RETRIES, IO_RETRY_DELAYS
 
 RECOMMENDED_ACTION = "sales_outreach"
 
@@ -56,7 +56,13 @@ class PlayBatch:
         return len(self.accounts)
 
 
-@task(name="hand off PQAs", cache_policy=NONE, **IO_RETRIES)
+@task(
+    name="hand off PQAs",
+    cache_policy=NONE,
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+    retry_jitter_factor=IO_JITTER,
+)
 def hand_off_pqas(run: RunContext, batch: PlayBatch) -> list[dict[str, Any]]:
     """Write each new PQA to the CRM, track it and render its Slack alert."""
     pqas = batch.accounts
@@ -74,7 +80,7 @@ def hand_off_pqas(run: RunContext, batch: PlayBatch) -> list[dict[str, Any]]:
     return alerts
 
 
-def _alert(pqa: dict[str, Any], contacts: pd.DataFrame, config: Config) -> dict:
+def _alert(pqa: dict[Any, Any], contacts: pd.DataFrame, config: Config) -> dict:
     committee = committee_summary(contacts, pqa["account_id"])
     text, blocks = render_pqa_alert(pqa, committee, recommended_play=RECOMMENDED_ACTION)
     return {
@@ -182,7 +188,13 @@ def announce_pqas(run: RunContext, alerts: list[dict[str, Any]]) -> int:
     return emitted
 
 
-@task(name="send activation messages", cache_policy=NONE, **IO_RETRIES)
+@task(
+    name="send activation messages",
+    cache_policy=NONE,
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+    retry_jitter_factor=IO_JITTER,
+)
 def send_activation_messages(run: RunContext, batch: PlayBatch) -> int:
     """Keep an in-app message for each account's most active user."""
     accounts = batch.accounts
@@ -204,7 +216,7 @@ def send_activation_messages(run: RunContext, batch: PlayBatch) -> int:
     return len(rows)
 
 
-def _in_app(account: dict[str, Any], contact: Any, config: Config) -> dict[str, str]:
+def _in_app(account: dict[Any, Any], contact: Any, config: Config) -> dict[str, str]:
     message = render_activation_message(
         company=account["name"] or account["domain"],
         product=config.plays.product_name,
@@ -214,7 +226,13 @@ def _in_app(account: dict[str, Any], contact: Any, config: Config) -> dict[str, 
     return {"text": message["body"], "payload_json": json.dumps(message)}
 
 
-@task(name="record lifecycle moments", cache_policy=NONE, **IO_RETRIES)
+@task(
+    name="record lifecycle moments",
+    cache_policy=NONE,
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAYS,
+    retry_jitter_factor=IO_JITTER,
+)
 def record_lifecycle_moments(run: RunContext, batch: PlayBatch) -> int:
     """Record `pls_evaluated` with the outcome, both scores and the re-check date."""
     accounts = batch.accounts
