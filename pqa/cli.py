@@ -72,7 +72,10 @@ def main() -> None:
     try:
         app()
     except PqaError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        # One line, whatever the terminal width: a library's message may
+        # carry its own line breaks.
+        message = " ".join(str(exc).split())
+        err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 
