@@ -261,7 +261,9 @@ def read_signals_file(path: Path) -> pd.DataFrame:
         else:
             frame = pd.read_parquet(path)
     except (ValueError, OSError, pa.ArrowException, UnicodeDecodeError) as exc:
-        raise InputError(f"{path} cannot be read as a table: {exc}") from exc
+        # The reader's own message may span lines; the CLI prints one line.
+        reason = " ".join(str(exc).split())
+        raise InputError(f"{path} cannot be read as a table: {reason}") from exc
     return check_accounts(frame, source=str(path))
 
 
