@@ -34,6 +34,7 @@ from connectors.warehouse_writes import (
     record_feedback,
     record_run_finish,
     record_run_start,
+    record_sales_handoff,
     save_account_state,
     write_snapshot,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "record_feedback",
     "record_run_finish",
     "record_run_start",
+    "record_sales_handoff",
     "save_account_state",
     "table_exists",
     "upgrade_database",

@@ -116,15 +116,27 @@ def _chunks(columns: dict[str, list[Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 def _insert(engine: sa.Engine, table: sa.Table, rows: Rows) -> int:
-    columns = _prepare(rows, table)
-    count = _row_count(columns)
-    if not count:
+    return insert_together(engine, [(table, rows)])
+
+
+def insert_together(engine: sa.Engine, writes: Iterable[tuple[sa.Table, Rows]]) -> int:
+    """Append rows to several tables in one transaction: all land or none.
+
+    A play's deliveries go in together so that a retried task never finds
+    half of them written and writes that half twice.
+    """
+    prepared = [(table, _prepare(rows, table)) for table, rows in writes]
+    prepared = [(table, cols) for table, cols in prepared if _row_count(cols)]
+    if not prepared:
         return 0
-    with database_errors(f"writing to {table.name}"), engine.begin() as conn:
-        for chunk in _chunks(columns):
-            conn.execute(table.insert(), chunk)
-    logger.info("Wrote %s rows to %s", count, table.name)
-    return count
+    names = ", ".join(table.name for table, _ in prepared)
+    with database_errors(f"writing to {names}"), engine.begin() as conn:
+        for table, columns in prepared:
+            for chunk in _chunks(columns):
+                conn.execute(table.insert(), chunk)
+    for table, columns in prepared:
+        logger.info("Wrote %s rows to %s", _row_count(columns), table.name)
+    return sum(_row_count(columns) for _, columns in prepared)
 
 
 def _upsert_statement(
@@ -224,6 +236,18 @@ def insert_lifecycle_moments(engine: sa.Engine, rows: Rows) -> int:
 
 def insert_outbox(engine: sa.Engine, rows: Rows) -> int:
     """Append deliveries to the outbox; lists and dicts are stored as JSON text."""
+    return _insert(engine, outbox, check_outbox(rows))
+
+
+def record_sales_handoff(engine: sa.Engine, *, deliveries: Rows, pqas: Rows) -> int:
+    """Keep a handoff's outbox deliveries and its PQA records in one transaction."""
+    return insert_together(
+        engine, [(outbox, check_outbox(deliveries)), (pqa_records, pqas)]
+    )
+
+
+def check_outbox(rows: Rows) -> pd.DataFrame:
+    """Refuse deliveries on a channel the outbox does not know."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if "channel" in frame.columns:
         unknown = sorted(set(frame["channel"].dropna()) - set(CHANNELS))
@@ -232,7 +256,7 @@ def insert_outbox(engine: sa.Engine, rows: Rows) -> int:
                 f"Outbox channel {unknown[0]!r} is unknown; use one of "
                 f"{', '.join(CHANNELS)}."
             )
-    return _insert(engine, outbox, frame)
+    return frame
 
 
 def record_feedback(

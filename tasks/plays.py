@@ -74,8 +74,11 @@ def hand_off_pqas(run: RunContext, batch: PlayBatch) -> list[dict[str, Any]]:
     ]
     if not run.dry_run and alerts:
         engine = warehouse.get_engine(run.database_url)
-        warehouse.insert_outbox(engine, _handoff_outbox(run, pqas, alerts))
-        warehouse.insert_pqa_records(engine, _pqa_records(run, pqas))
+        warehouse.record_sales_handoff(
+            engine,
+            deliveries=_handoff_outbox(run, pqas, alerts),
+            pqas=_pqa_records(run, pqas),
+        )
     get_run_logger().info("Handed off %s new PQAs", len(alerts))
     return alerts
 
