@@ -66,7 +66,7 @@ def daily_evaluation(
     prepare_warehouse(run.database_url)
     start_run_record(run, _flow_run_id())
     batches = plan_batches(run.database_url, run.config, account_ids)
-    logger.info("Evaluating as of %s in %s batches", run.as_of, len(batches))
+    logger.info("Evaluating as of %s in %s batch(es)", run.as_of, len(batches))
     results, failures = _evaluate(run, batches, account_ids)
     decisions = _concat([r.decisions for r in results], DECISION_COLUMNS)
     contacts = _concat([r.contacts for r in results], ["account_id", "contact_id"])
