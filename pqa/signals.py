@@ -182,8 +182,14 @@ def _join_sequences(column: pd.Series) -> pd.Series:
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return column.map(_join_one)
     # A null inside a list is no value; left in, it would null the whole join.
+    kept = pc.is_valid(values.values)
+    parents = pc.list_parent_indices(values).to_numpy()
+    sizes = np.bincount(
+        parents[kept.to_numpy(zero_copy_only=False)], minlength=len(values)
+    )
+    offsets = pa.array(np.concatenate([[0], np.cumsum(sizes)]), pa.int32())
     values = pa.ListArray.from_arrays(
-        values.offsets, pc.fill_null(values.values, ""), mask=values.is_null()
+        offsets, values.values.filter(kept), mask=values.is_null()
     )
     joined = pc.binary_join(values, ";")
     return pd.Series(joined.to_pandas(), index=column.index, dtype="string")
