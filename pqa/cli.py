@@ -57,6 +57,14 @@ ConfigOption = Annotated[
         show_default=False,
     ),
 ]
+OnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        help="The day sales said so, YYYY-MM-DD. Default: today (UTC).",
+        show_default=False,
+    ),
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -167,7 +175,7 @@ def _print_score_summary(scored: pd.DataFrame, output: Path) -> None:
 @feedback_app.command("decline")
 def feedback_decline(
     account_id: Annotated[str, typer.Argument(help="The account that declined.")],
-    on: AsOfOption = None,
+    on: OnOption = None,
     note: Annotated[str | None, typer.Option(help="Why, in sales' words.")] = None,
 ) -> None:
     """Record that an account declined sales contact (no sales engage for 90 days)."""
@@ -177,7 +185,7 @@ def feedback_decline(
 @feedback_app.command("accept")
 def feedback_accept(
     account_id: Annotated[str, typer.Argument(help="The PQA sales accepted.")],
-    on: AsOfOption = None,
+    on: OnOption = None,
     note: Annotated[str | None, typer.Option(help="A meeting, a next step.")] = None,
 ) -> None:
     """Record that sales accepted a PQA."""
