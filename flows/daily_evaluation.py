@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from prefect import Flow, flow, get_run_logger, unmapped
 from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.plays import activation_assist, nurture, sales_handoff, self_serve_recheck
 from pqa.config import Config, load_config
@@ -46,7 +47,14 @@ def _run_name() -> str:
     return f"evaluate {as_of}"
 
 
-@flow(name="daily-evaluation", flow_run_name=_run_name, log_prints=False)
+# Batches run two at a time: scoring is CPU-bound numpy and Arrow work and
+# the machines it targets have few cores; more threads only hold more
+# batches in memory at once.
+@flow(
+    name="daily-evaluation",
+    flow_run_name=_run_name,
+    task_runner=cast(Any, ThreadPoolTaskRunner(max_workers=2)),  # invariant generic
+)
 def daily_evaluation(
     as_of: date | None = None,
     account_ids: list[str] | None = None,
@@ -64,7 +72,7 @@ def daily_evaluation(
     run = _run_context(as_of, dry_run, config_path)
     logger = get_run_logger()
     prepare_warehouse(run.database_url)
-    start_run_record(run, _flow_run_id())
+    start_run_record(run, flow_run.get_id())
     batches = plan_batches(run.database_url, run.config, account_ids)
     logger.info("Evaluating as of %s in %s batch(es)", run.as_of, len(batches))
     results, failures = _evaluate(run, batches, account_ids)
@@ -88,10 +96,6 @@ def _run_context(as_of: date | None, dry_run: bool, config_path: str | None):
         config=config,
         dry_run=dry_run,
     )
-
-
-def _flow_run_id() -> str | None:
-    return flow_run.get_id()
 
 
 def _evaluate(
