@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from prefect.client.orchestration import get_client
@@ -27,7 +28,17 @@ from connectors.warehouse import read_outbox
 from flows.daily_evaluation import daily_evaluation
 from pqa.demo import seed_demo_warehouse
 from pqa.scoring import DISPOSITIONS
-from tests.flows.conftest import count_rows, write_flow_config
+from tests.flows.conftest import (
+    busy_off_profile_signals,
+    contact_row,
+    count_rows,
+    fit_only_signals,
+    hot_signals,
+    idle_signals,
+    write_contacts,
+    write_flow_config,
+    write_signals,
+)
 
 AS_OF = date(2026, 12, 3)
 DEMO_ACCOUNTS = 300
@@ -276,3 +287,53 @@ def _wait_for(read: Callable[[], list[str]], count: int) -> list[str]:
         time.sleep(1)
         found = read()
     return found
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="load_history counts only rows dated after as_of - days, so with a "
+    "0-day window a same-day rerun does not see the day's own alert and message "
+    "(connectors/warehouse.py, _back)",
+)
+def test_daily_evaluation_rerun_with_zero_day_windows_sends_nothing_twice(
+    warehouse: sa.Engine, tmp_path: Path
+) -> None:
+    config = write_flow_config(
+        tmp_path, guardrails={"pqa_cooldown_days": 0, "message_cap_days": 0}
+    )
+    write_signals(warehouse, [hot_signals("a", AS_OF), fit_only_signals("b", AS_OF)])
+    write_contacts(warehouse, [contact_row("a", 1), contact_row("b", 1)])
+    first, _ = _evaluate(config)
+
+    second, _ = _evaluate(config)
+
+    assert first["alerts_sent"] == 1 and first["activation_messages"] == 1
+    assert len(read_outbox(warehouse, channel="slack")) == 1
+    assert len(read_outbox(warehouse, channel="in_app")) == 1
+    assert second["alerts_sent"] == 0 and second["activation_messages"] == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a backdated rerun overwrites pqa_account_state with its older "
+    "decision, so the next day records a lifecycle moment although nothing "
+    "changed (connectors/warehouse_writes.py, save_account_state)",
+)
+def test_daily_evaluation_backdated_rerun_keeps_the_latest_state(
+    warehouse: sa.Engine, flow_config: str
+) -> None:
+    write_contacts(warehouse, [contact_row("a", 1)])
+    days = [AS_OF + timedelta(days=n) for n in (0, 9, 4, 10)]
+    rows = [idle_signals, busy_off_profile_signals, idle_signals]
+    rows += [busy_off_profile_signals]
+    for day, signals in zip(days, rows, strict=True):
+        write_signals(warehouse, [signals("a", day)])
+        daily_evaluation(as_of=day, config_path=flow_config)
+
+    with warehouse.connect() as conn:
+        state = conn.execute(
+            sa.text("SELECT disposition, evaluated_on FROM pqa_account_state")
+        ).one()
+    assert state[0] == "self_service_continue"
+    assert pd.Timestamp(state[1]).date() == days[1]
+    assert count_rows(warehouse, "pqa_lifecycle_moments") == 3
