@@ -73,7 +73,9 @@ def apply_guardrails(
     no_user = assist & out["recipient_id"].isna().to_numpy()
     messaged = out["recipient_id"].isin(history.messaged_contacts["contact_id"])
     flags["no_active_user"] = no_user
-    flags["message_cap"] = assist & messaged.to_numpy() & ~no_user
+    reachable = assist & ~no_user
+    repeated = _repeated(out["recipient_id"], reachable)
+    flags["message_cap"] = reachable & (messaged.to_numpy() | repeated)
 
     held = np.logical_or.reduce([flags[r] for r in SUPPRESSING if r != "unchanged"])
     flags["unchanged"] = ~held & _unchanged(out, history, as_of)
@@ -99,6 +101,12 @@ def _lookup(ids: pd.Series, table: pd.DataFrame, column: str) -> pd.Series:
 def _recipients(ids: pd.Series, recipients: pd.DataFrame) -> pd.Series:
     found = _lookup(ids, recipients, "contact_id").astype("object")
     return found.where(found.notna(), None).set_axis(ids.index)
+
+
+def _repeated(recipient: pd.Series, candidates: np.ndarray) -> np.ndarray:
+    """Users an earlier account of the same batch already messages today."""
+    seen = recipient.where(candidates).duplicated().to_numpy(dtype=bool)
+    return seen & candidates
 
 
 def _unchanged(out: pd.DataFrame, history: History, as_of: date) -> np.ndarray:

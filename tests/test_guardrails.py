@@ -303,3 +303,13 @@ def test_guardrails_empty_batch_gives_empty_decisions() -> None:
     assert {"guardrail", "acts", "play", "recheck_on", "recipient_id"} <= set(
         decisions.columns
     )
+
+
+def test_guardrails_user_of_two_accounts_gets_one_message() -> None:
+    decisions = guard(
+        scored(("a", "activation_assist", 90, 10), ("b", "activation_assist", 90, 10)),
+        users=recipients(a="shared-user", b="shared-user"),
+    )
+
+    assert decisions["acts"].tolist() == [True, False]
+    assert decisions["guardrail"].tolist() == ["", "message_cap"]
