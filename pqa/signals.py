@@ -178,8 +178,11 @@ def _holds_sequences(column: pd.Series) -> bool:
 def _join_sequences(column: pd.Series) -> pd.Series:
     """Parquet and warehouse list columns, joined by ';' in Arrow."""
     try:
-        values = pa.array(column.tolist(), type=pa.list_(pa.string()))
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # Let Arrow infer the type: forced to list<string>, it would split a
+        # plain text value that shares the column into its characters.
+        values = pa.array(column.tolist(), from_pandas=True)
+        values = values.cast(pa.list_(pa.string()))
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):
         return column.map(_join_one)
     # A null inside a list is no value; left in, it would null the whole join.
     kept = pc.is_valid(values.values)
