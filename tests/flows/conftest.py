@@ -8,7 +8,6 @@ signals and contacts tables exactly as a test wants them for the day it runs.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,10 +25,15 @@ SERVER_STARTUP_TIMEOUT_S = 120
 
 @pytest.fixture(scope="session", autouse=True)
 def prefect_server() -> Iterator[None]:
-    """One temporary Prefect server and database for the whole session."""
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    with prefect_test_harness(server_startup_timeout=SERVER_STARTUP_TIMEOUT_S):
-        yield
+    """One temporary Prefect server and database for the whole session.
+
+    Analytics are off: there is no network here, and the server would log
+    every failed attempt to send them.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        with prefect_test_harness(server_startup_timeout=SERVER_STARTUP_TIMEOUT_S):
+            yield
 
 
 @pytest.fixture
