@@ -305,4 +305,6 @@ def load_history(
 
 def _back(as_of: date, days: int) -> date:
     # Rows dated strictly after this day fall inside a window of `days` days.
-    return as_of - timedelta(days=days)
+    # A window always holds as_of itself, even when configured as 0 days, so
+    # a rerun of the same day never alerts or messages twice.
+    return as_of - timedelta(days=max(days, 1))

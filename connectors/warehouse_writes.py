@@ -140,11 +140,17 @@ def insert_together(engine: sa.Engine, writes: Iterable[tuple[sa.Table, Rows]]) 
 
 
 def _upsert_statement(
-    dialect: str, table: sa.Table, key: str, columns: Iterable[str]
+    dialect: str,
+    table: sa.Table,
+    key: str,
+    columns: Iterable[str],
+    newest: str | None,
 ) -> sa.Executable:
     stmt = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
     updates = {name: stmt.excluded[name] for name in columns if name != key}
-    return stmt.on_conflict_do_update(index_elements=[key], set_=updates)
+    # With `newest`, an older row never replaces a newer one.
+    where = table.c[newest] <= stmt.excluded[newest] if newest else None
+    return stmt.on_conflict_do_update(index_elements=[key], set_=updates, where=where)
 
 
 def _last_per_key(columns: dict[str, list[Any]], key: str) -> dict[str, list[Any]]:
@@ -156,7 +162,13 @@ def _last_per_key(columns: dict[str, list[Any]], key: str) -> dict[str, list[Any
     return {name: [values[i] for i in keep] for name, values in columns.items()}
 
 
-def _upsert(engine: sa.Engine, table: sa.Table, rows: Rows, key: str) -> int:
+def _upsert(
+    engine: sa.Engine,
+    table: sa.Table,
+    rows: Rows,
+    key: str,
+    newest: str | None = None,
+) -> int:
     columns = _prepare(rows, table)
     if not _row_count(columns):
         return 0
@@ -165,10 +177,12 @@ def _upsert(engine: sa.Engine, table: sa.Table, rows: Rows, key: str) -> int:
     with database_errors(f"writing to {table.name}"), engine.begin() as conn:
         for chunk in _chunks(columns):
             if dialect in ("sqlite", "postgresql"):
-                stmt = _upsert_statement(dialect, table, key, columns)
+                stmt = _upsert_statement(dialect, table, key, columns, newest)
                 conn.execute(stmt, chunk)
             else:
                 # Portable fallback: replace the rows inside this transaction.
+                # TODO: honour `newest` here too; only SQLite and PostgreSQL
+                # are supported warehouses today, and both take the path above.
                 keys = [row[key] for row in chunk]
                 conn.execute(table.delete().where(table.c[key].in_(keys)))
                 conn.execute(table.insert(), chunk)
@@ -220,8 +234,12 @@ def record_run_finish(
 
 
 def save_account_state(engine: sa.Engine, rows: Rows) -> int:
-    """Upsert the last decision that acted, one row per account."""
-    return _upsert(engine, account_state, rows, key="account_id")
+    """Upsert the last decision that acted, one row per account.
+
+    A backdated rerun never replaces the state of a later day, which the next
+    run's change detection relies on.
+    """
+    return _upsert(engine, account_state, rows, key="account_id", newest="evaluated_on")
 
 
 def insert_pqa_records(engine: sa.Engine, rows: Rows) -> int:

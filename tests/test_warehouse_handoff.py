@@ -1,4 +1,5 @@
-"""A sales handoff's deliveries land together, and the demo's outbox reads."""
+"""Writes that decide what a rerun sends: handoffs land together, the newest
+state wins, and a window always holds its own day."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import sqlalchemy as sa
 
 from connectors.warehouse import (
     latest_alert_text,
+    load_history,
     read_outbox,
     record_sales_handoff,
+    save_account_state,
     table_exists,
 )
+from pqa.config import Guardrails
 from pqa.errors import ConnectorError
 
 DAY = date(2026, 12, 3)
@@ -85,3 +89,43 @@ def test_latest_alert_text_is_the_newest_slack_delivery(engine: sa.Engine) -> No
 def test_table_exists_tells_present_from_absent(engine: sa.Engine) -> None:
     assert table_exists(engine, "pqa_outbox")
     assert not table_exists(engine, "account_signals")
+
+
+def _state(account_id: str, disposition: str, day: date) -> dict:
+    return {
+        "account_id": account_id,
+        "disposition": disposition,
+        "evaluated_on": day,
+        "recheck_on": day,
+        "run_id": f"run-{day.isoformat()}",
+    }
+
+
+def test_save_account_state_older_day_never_replaces_newer(engine: sa.Engine):
+    later = date(2026, 12, 10)
+    save_account_state(engine, [_state("a1", "nurture", later)])
+
+    save_account_state(
+        engine,
+        [_state("a1", "sales_engage", DAY), _state("a2", "nurture", DAY)],
+    )
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT account_id, disposition FROM pqa_account_state")
+        ).all()
+    assert sorted(rows) == [("a1", "nurture"), ("a2", "nurture")]
+
+
+def test_load_history_zero_day_window_still_holds_the_day(engine: sa.Engine):
+    record_sales_handoff(engine, deliveries=[_delivery("a1", "crm")], pqas=[_pqa("a1")])
+
+    history = load_history(
+        engine,
+        low="a0",
+        high="a9",
+        as_of=DAY,
+        guardrails=Guardrails(pqa_cooldown_days=0, message_cap_days=0),
+    )
+
+    assert list(history.last_qualified["account_id"]) == ["a1"]
