@@ -289,12 +289,6 @@ def _wait_for(read: Callable[[], list[str]], count: int) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_history counts only rows dated after as_of - days, so with a "
-    "0-day window a same-day rerun does not see the day's own alert and message "
-    "(connectors/warehouse.py, _back)",
-)
 def test_daily_evaluation_rerun_with_zero_day_windows_sends_nothing_twice(
     warehouse: sa.Engine, tmp_path: Path
 ) -> None:
@@ -313,12 +307,6 @@ def test_daily_evaluation_rerun_with_zero_day_windows_sends_nothing_twice(
     assert second["alerts_sent"] == 0 and second["activation_messages"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a backdated rerun overwrites pqa_account_state with its older "
-    "decision, so the next day records a lifecycle moment although nothing "
-    "changed (connectors/warehouse_writes.py, save_account_state)",
-)
 def test_daily_evaluation_backdated_rerun_keeps_the_latest_state(
     warehouse: sa.Engine, flow_config: str
 ) -> None:
