@@ -191,12 +191,9 @@ def load_signals(
     account_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Read the signal rows with low <= account_id <= high, columns as stored."""
-    source = _input_table(engine, table, SIGNALS_KEY)
-    stmt = _range_select(source, low, high, account_ids)
-    with database_errors(f"reading signals from {table}"), engine.connect() as conn:
-        frame = pd.read_sql(stmt, conn)
-    logger.info("Loaded %s signal rows for accounts %s..%s", len(frame), low, high)
-    return frame
+    return _load_range(
+        engine, table, SIGNALS_KEY, "signal rows", low, high, account_ids
+    )
 
 
 def load_contacts(
@@ -207,11 +204,23 @@ def load_contacts(
     account_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Read the contacts of the accounts with low <= account_id <= high."""
-    source = _input_table(engine, table, CONTACTS_KEY)
+    return _load_range(engine, table, CONTACTS_KEY, "contacts", low, high, account_ids)
+
+
+def _load_range(
+    engine: sa.Engine,
+    table: str,
+    key: str,
+    what: str,
+    low: str,
+    high: str,
+    account_ids: Sequence[str] | None,
+) -> pd.DataFrame:
+    source = _input_table(engine, table, key)
     stmt = _range_select(source, low, high, account_ids)
-    with database_errors(f"reading contacts from {table}"), engine.connect() as conn:
+    with database_errors(f"reading {what} from {table}"), engine.connect() as conn:
         frame = pd.read_sql(stmt, conn)
-    logger.info("Loaded %s contacts for accounts %s..%s", len(frame), low, high)
+    logger.info("Loaded %s %s for accounts %s..%s", len(frame), what, low, high)
     return frame
 
 

@@ -14,7 +14,7 @@ from pqa.alerts import render_pqa_summary_markdown
 from pqa.guardrails import REASONS
 from pqa.scoring import DISPOSITIONS
 from pqa.settings import load_settings
-from tasks.evaluation import IO_JITTER, IO_RETRIES, IO_RETRY_DELAYS
+from tasks.evaluation import io_task
 from tasks.plays import RunContext
 
 STATE_COLUMNS = [
@@ -27,13 +27,7 @@ STATE_COLUMNS = [
 ]
 
 
-@task(
-    name="start run record",
-    cache_policy=NONE,
-    retries=IO_RETRIES,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-    retry_jitter_factor=IO_JITTER,
-)
+@io_task(name="start run record")
 def start_run_record(run: RunContext, flow_run_id: str | None) -> None:
     """Note in the warehouse that this run began (not on a dry run)."""
     if run.dry_run:
@@ -47,13 +41,7 @@ def start_run_record(run: RunContext, flow_run_id: str | None) -> None:
     )
 
 
-@task(
-    name="record audit trail",
-    cache_policy=NONE,
-    retries=IO_RETRIES,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-    retry_jitter_factor=IO_JITTER,
-)
+@io_task(name="record audit trail")
 def record_audit_trail(
     run: RunContext, decisions: pd.DataFrame, summary: dict[str, Any]
 ) -> str | None:

@@ -6,11 +6,13 @@ account: the work inside is vectorised.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
-from prefect import task
+from prefect import Task, task
 from prefect.cache_policies import NONE
 
 from connectors import warehouse
@@ -24,6 +26,23 @@ from pqa.scoring import score_accounts
 IO_RETRIES = 3
 IO_RETRY_DELAYS: list[float] = [2, 10, 30]
 IO_JITTER = 0.5
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def io_task(
+    name: str, task_run_name: str | None = None
+) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task that touches I/O: retried with backoff, never cached, as its
+    inputs are whole frames, costly to hash, and its effects must happen."""
+    return task(
+        name=name,
+        task_run_name=task_run_name,
+        cache_policy=NONE,
+        retries=IO_RETRIES,
+        retry_delay_seconds=IO_RETRY_DELAYS,
+        retry_jitter_factor=IO_JITTER,
+    )
 
 
 @dataclass
@@ -34,25 +53,13 @@ class BatchResult:
     contacts: pd.DataFrame
 
 
-@task(
-    name="prepare warehouse",
-    cache_policy=NONE,
-    retries=IO_RETRIES,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-    retry_jitter_factor=IO_JITTER,
-)
+@io_task(name="prepare warehouse")
 def prepare_warehouse(database_url: str) -> None:
     """Create or upgrade the product's tables in place."""
     warehouse.upgrade_database(warehouse.get_engine(database_url))
 
 
-@task(
-    name="plan batches",
-    cache_policy=NONE,
-    retries=IO_RETRIES,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-    retry_jitter_factor=IO_JITTER,
-)
+@io_task(name="plan batches")
 def plan_batches(
     database_url: str, config: Config, account_ids: list[str] | None
 ) -> list[tuple[str, str]]:
@@ -65,14 +72,7 @@ def plan_batches(
     )
 
 
-@task(
-    name="score batch",
-    task_run_name="score batch {number}/{total}",
-    cache_policy=NONE,
-    retries=IO_RETRIES,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-    retry_jitter_factor=IO_JITTER,
-)
+@io_task(name="score batch", task_run_name="score batch {number}/{total}")
 def evaluate_batch(
     database_url: str,
     config: Config,

@@ -22,7 +22,7 @@ from connectors import warehouse
 from pqa.alerts import render_activation_message, render_pqa_alert
 from pqa.committee import committee_summary, map_buying_committee
 from pqa.config import Config
-from tasks.evaluation import IO_JITTER, IO_RETRIES, IO_RETRY_DELAYS
+from tasks.evaluation import io_task
 
 RECOMMENDED_ACTION = "sales_outreach"
 
@@ -56,13 +56,7 @@ class PlayBatch:
         return len(self.accounts)
 
 
-@task(
-    name="hand off PQAs",
-    cache_policy=NONE,
-    retries=IO_RETRIES,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-    retry_jitter_factor=IO_JITTER,
-)
+@io_task(name="hand off PQAs")
 def hand_off_pqas(run: RunContext, batch: PlayBatch) -> list[dict[str, Any]]:
     """Write each new PQA to the CRM, track it and render its Slack alert."""
     pqas = batch.accounts
@@ -191,13 +185,7 @@ def announce_pqas(run: RunContext, alerts: list[dict[str, Any]]) -> int:
     return emitted
 
 
-@task(
-    name="send activation messages",
-    cache_policy=NONE,
-    retries=IO_RETRIES,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-    retry_jitter_factor=IO_JITTER,
-)
+@io_task(name="send activation messages")
 def send_activation_messages(run: RunContext, batch: PlayBatch) -> int:
     """Keep an in-app message for each account's most active user."""
     accounts = batch.accounts
@@ -229,13 +217,7 @@ def _in_app(account: dict[Any, Any], contact: Any, config: Config) -> dict[str, 
     return {"text": message["body"], "payload_json": json.dumps(message)}
 
 
-@task(
-    name="record lifecycle moments",
-    cache_policy=NONE,
-    retries=IO_RETRIES,
-    retry_delay_seconds=IO_RETRY_DELAYS,
-    retry_jitter_factor=IO_JITTER,
-)
+@io_task(name="record lifecycle moments")
 def record_lifecycle_moments(run: RunContext, batch: PlayBatch) -> int:
     """Record `pls_evaluated` with the outcome, both scores and the re-check date."""
     accounts = batch.accounts
