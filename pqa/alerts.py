@@ -104,18 +104,24 @@ def render_activation_message(
     }
 
 
-def render_pqa_summary_markdown(pqas: Sequence[Mapping[str, Any]]) -> str:
+def render_pqa_summary_markdown(
+    pqas: Sequence[Mapping[str, Any]], *, limit: int = 100
+) -> str:
     """Write the run's new PQAs as Markdown, for a Prefect artifact.
 
     Each item is a PQA mapping as for `render_pqa_alert`, optionally with
-    `committee` and `recommended_play` keys; a run with none says so.
+    `committee` and `recommended_play` keys; a run with none says so. Only the
+    first `limit` are written out: a first run over a large warehouse finds
+    thousands, which no one reads on one page, and the outbox keeps them all.
     """
     if not pqas:
         return "# New PQAs\n\nNo new product-qualified accounts in this run.\n"
 
     noun = "PQA" if len(pqas) == 1 else "PQAs"
     sections = [f"# New PQAs\n\n{len(pqas)} new {noun} in this run."]
-    for pqa in pqas:
+    if len(pqas) > limit:
+        sections[0] += f" The first {limit} are below; all are in the outbox."
+    for pqa in pqas[:limit]:
         committee = pqa.get("committee") or {}
         play = pqa.get("recommended_play") or "sales_outreach"
         sections.append(_markdown_section(_alert_parts(pqa, committee, play)))

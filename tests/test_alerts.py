@@ -302,3 +302,17 @@ def test_render_pqa_alert_header_truncation_keeps_plain_ampersand() -> None:
     header = blocks[0]["text"]["text"]
     assert len(header) == HEADER_LIMIT
     assert header.startswith("New PQA: AT&T xxx")
+
+
+def test_render_pqa_summary_markdown_lists_at_most_the_limit() -> None:
+    pqas = [
+        {"account_id": f"a{n}", "name": f"Company {n}", "fit_score": 80,
+         "readiness_score": 75, "top_signals": []}
+        for n in range(5)
+    ]  # fmt: skip
+
+    text = render_pqa_summary_markdown(pqas, limit=2)
+
+    assert "5 new PQAs in this run. The first 2 are below" in text
+    assert "Company 1" in text
+    assert "Company 2" not in text
