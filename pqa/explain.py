@@ -61,11 +61,20 @@ def explain_top_signals(
             labels, inverse = EVIDENCE[signal](signals, rows[chosen], config, as_of)
             codes[chosen] = inverse + len(phrases)
             phrases.extend(labels)
-    names = pa.array(RANKED, pa.string()).take(pa.array(ranked))
     evidence = pa.array(phrases, pa.string()).take(pa.array(codes))
-    return _join_runs(offsets, names, ";"), _join_runs(
-        offsets, evidence, EVIDENCE_SEPARATOR
-    )
+    return _name_runs(order, kept), _join_runs(offsets, evidence, EVIDENCE_SEPARATOR)
+
+
+def _name_runs(order: np.ndarray, kept: np.ndarray) -> pa.Array:
+    """';'-joined names of the kept signals, phrased once per distinct ranking."""
+    slots = np.where(kept, order + 1, 0)  # 0 marks an empty slot
+    codes = (slots * np.array([121, 11, 1])).sum(axis=1)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    labels = [
+        ";".join(RANKED[s - 1] for s in (c // 121, c // 11 % 11, c % 11) if s)
+        for c in distinct.tolist()
+    ]
+    return pa.array(labels, pa.string()).take(pa.array(inverse.reshape(-1)))
 
 
 def _rank(

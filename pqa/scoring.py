@@ -143,7 +143,11 @@ def score_signals(
 
 def _tier(conditions: list[np.ndarray], points: list[int], floor: int) -> np.ndarray:
     """The first tier whose condition holds; NaN comparisons fall to the floor."""
-    return np.select(conditions, points, default=floor).astype(np.int64)
+    out = np.full(len(conditions[0]), floor, dtype=np.int64)
+    # Lower tiers are written first so that a higher one overwrites them.
+    for condition, value in reversed(list(zip(conditions, points, strict=True))):
+        out[condition] = value
+    return out
 
 
 def _membership(
