@@ -212,8 +212,8 @@ def demo_seed(
     as_of: AsOfOption = None,
 ) -> None:
     """Fill the warehouse with realistic synthetic accounts and contacts."""
+    from connectors.demo_warehouse import seed_demo_warehouse
     from connectors.warehouse import get_engine
-    from pqa.demo import seed_demo_warehouse
 
     settings = resolve_config(config)
     engine = get_engine(load_settings().resolved_database_url)

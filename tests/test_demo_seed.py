@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from connectors.demo_warehouse import seed_demo_warehouse
 from connectors.warehouse import load_contacts, load_signals, plan_batches
-from pqa.demo import generate_demo_accounts, seed_demo_warehouse
+from pqa.demo import generate_demo_accounts
 from pqa.errors import ConfigurationError
 
 AS_OF = date(2026, 3, 1)

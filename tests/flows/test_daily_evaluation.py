@@ -24,9 +24,9 @@ from prefect.client.schemas.filters import (
 from prefect.events.filters import EventFilter, EventNameFilter
 from prefect.states import State
 
+from connectors.demo_warehouse import seed_demo_warehouse
 from connectors.warehouse import read_outbox
 from flows.daily_evaluation import daily_evaluation
-from pqa.demo import seed_demo_warehouse
 from pqa.scoring import DISPOSITIONS
 from tests.flows.conftest import (
     busy_off_profile_signals,
