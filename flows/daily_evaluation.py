@@ -27,7 +27,7 @@ from tasks.evaluation import (
     plan_batches,
     prepare_warehouse,
 )
-from tasks.plays import PlayBatch, RunContext
+from tasks.plays import ALERT_COLUMNS, PlayBatch, RunContext
 
 # What the summary and the audit trail read when no account was evaluated.
 DECISION_COLUMNS = [
@@ -82,7 +82,10 @@ def daily_evaluation(
     summary = summarise_run(run, decisions, delivered, failures + play_failures)
     record_audit_trail(run, decisions, summary)
     publish_summary(run, summary, alerts)
-    return {**summary, "alerts": alerts}
+    # The rendered blocks and committees stay in the outbox: Prefect walks a
+    # flow's return value, and thousands of nested alerts cost it seconds.
+    listed = alerts.drop(columns=["blocks", "committee"]).to_dict("records")
+    return {**summary, "alerts": listed}
 
 
 def _run_context(as_of: date | None, dry_run: bool, config_path: str | None):
@@ -131,14 +134,14 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 def _run_plays(
     run: RunContext, decisions: pd.DataFrame, contacts: pd.DataFrame
-) -> tuple[dict[str, int], list[dict[str, Any]], list[str]]:
+) -> tuple[dict[str, int], pd.DataFrame, list[str]]:
     """Run each play's subflow over all the accounts it acts on.
 
     A play that fails does not stop the others; its accounts are marked as
     not acted on, so the next run tries them again.
     """
     delivered: dict[str, int] = {}
-    alerts: list[dict[str, Any]] = []
+    alerts = pd.DataFrame(columns=ALERT_COLUMNS)
     failures: list[str] = []
     for play, subflow in PLAY_FLOWS.items():
         rows = decisions["acts"].astype(bool) & (decisions["play"] == play)
@@ -156,7 +159,7 @@ def _run_plays(
             delivered[play] = 0
             continue
         outcome = state.result()
-        delivered[play] = len(outcome) if isinstance(outcome, list) else int(outcome)
-        if isinstance(outcome, list):
+        if isinstance(outcome, pd.DataFrame):
             alerts = outcome
+        delivered[play] = len(outcome) if isinstance(outcome, pd.DataFrame) else outcome
     return delivered, alerts, failures

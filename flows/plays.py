@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import pandas as pd
 from prefect import flow
 from prefect.runtime import flow_run
 
@@ -25,7 +24,7 @@ def _play_run_name() -> str:
 
 
 @flow(name="sales handoff", flow_run_name=_play_run_name, validate_parameters=False)
-def sales_handoff(run: RunContext, batch: PlayBatch) -> list[dict[str, Any]]:
+def sales_handoff(run: RunContext, batch: PlayBatch) -> pd.DataFrame:
     """New PQAs: CRM write-back, `pqa_qualified` analytics event, Slack alert."""
     alerts = hand_off_pqas(run, batch)
     announce_pqas(run, alerts)

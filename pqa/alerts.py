@@ -105,7 +105,7 @@ def render_activation_message(
 
 
 def render_pqa_summary_markdown(
-    pqas: Sequence[Mapping[str, Any]], *, limit: int = 100
+    pqas: Sequence[Mapping[Any, Any]], *, limit: int = 100
 ) -> str:
     """Write the run's new PQAs as Markdown, for a Prefect artifact.
 

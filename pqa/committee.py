@@ -28,6 +28,7 @@ whole number counts as 0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -127,22 +128,46 @@ def committee_summary(
         {"account_id", "champion", "economic_buyer", "decision_maker",
         "users": {"count": int, "top": [name, ...]}}
     """
+    return committee_summaries(contacts_with_roles, [account_id])[0]
+
+
+def committee_summaries(
+    contacts_with_roles: pd.DataFrame, account_ids: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """`committee_summary` for many accounts at once, in the order given.
+
+    The frame is ranked and grouped once, so a run with thousands of new
+    PQAs does not filter the contacts once per account.
+    """
     frame = contacts_with_roles
     if "role" not in frame.columns:
         frame = map_buying_committee(frame)
-    account = frame[frame["account_id"].astype(str) == str(account_id)]
-    ranked = account.sort_values(
+    ranked = frame.assign(account_id=frame["account_id"].astype(str)).sort_values(
         ["active_days_30d", "invites_sent_30d"], ascending=False, kind="stable"
     )
-    summary: dict[str, Any] = {"account_id": account_id}
-    for role in (CHAMPION, ECONOMIC_BUYER, DECISION_MAKER):
-        holders = ranked[ranked["role"] == role]
-        summary[role] = _describe(holders.iloc[0]) if len(holders) else None
-
+    roles = (CHAMPION, ECONOMIC_BUYER, DECISION_MAKER)
+    holders = ranked[ranked["role"].isin(roles)].drop_duplicates(["account_id", "role"])
+    people = {
+        (account, role): {"name": name, "title": title, "email": email}
+        for account, role, name, title, email in holders[
+            ["account_id", "role", "name", "title", "email"]
+        ].itertuples(index=False)
+    }
     active = ranked[ranked["active_days_30d"] > 0]
-    names = [name for name in active["name"] if name][:TOP_USERS]
-    summary["users"] = {"count": len(active), "top": names}
-    return summary
+    counts = active.groupby("account_id").size()
+    named = active[active["name"] != ""].groupby("account_id").head(TOP_USERS)
+    tops = named.groupby("account_id")["name"].agg(list)
+    summaries = []
+    for account_id in account_ids:
+        key = str(account_id)
+        summary: dict[str, Any] = {"account_id": account_id}
+        summary.update({role: people.get((key, role)) for role in roles})
+        summary["users"] = {
+            "count": int(counts.get(key, 0)),
+            "top": list(tops.get(key, [])),
+        }
+        summaries.append(summary)
+    return summaries
 
 
 def _clean_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
@@ -192,11 +217,3 @@ def _sortable(ids: pd.Series) -> pd.Series:
     if numbers.notna().all():
         return numbers
     return ids.astype(str)
-
-
-def _describe(contact: pd.Series) -> dict[str, str]:
-    return {
-        "name": contact["name"],
-        "title": contact["title"],
-        "email": contact["email"],
-    }

@@ -103,7 +103,7 @@ def summarise_run(
 
 @task(name="publish summary", cache_policy=NONE)
 def publish_summary(
-    run: RunContext, summary: dict[str, Any], alerts: list[dict[str, Any]]
+    run: RunContext, summary: dict[str, Any], alerts: pd.DataFrame
 ) -> None:
     """Show the run in the Prefect UI: a table of counts and the new PQAs."""
     rows = [{"measure": "accounts evaluated", "count": summary["evaluated"]}]
@@ -125,7 +125,7 @@ def publish_summary(
         rows, key="pqa-evaluation-summary", description=f"Evaluation of {day}"
     )
     create_markdown_artifact(
-        render_pqa_summary_markdown(alerts),
+        render_pqa_summary_markdown(alerts.to_dict("records")),
         key="pqa-new-pqas",
         description=f"New PQAs of {day}",
     )

@@ -20,7 +20,7 @@ from prefect.events import emit_event
 
 from connectors import warehouse
 from pqa.alerts import render_activation_message, render_pqa_alert
-from pqa.committee import committee_summary, map_buying_committee
+from pqa.committee import committee_summaries
 from pqa.config import Config
 from tasks.evaluation import io_task
 
@@ -56,29 +56,39 @@ class PlayBatch:
         return len(self.accounts)
 
 
+# One row per new PQA: what its alert says and where it goes. A frame, not a
+# list of dicts, so Prefect passes it between tasks without walking it.
+ALERT_COLUMNS = [
+    "account_id", "name", "domain", "fit_score", "readiness_score", "top_signals",
+    "committee", "recommended_play", "channel", "text", "blocks",
+]  # fmt: skip
+
+
 @io_task(name="hand off PQAs")
-def hand_off_pqas(run: RunContext, batch: PlayBatch) -> list[dict[str, Any]]:
+def hand_off_pqas(run: RunContext, batch: PlayBatch) -> pd.DataFrame:
     """Write each new PQA to the CRM, track it and render its Slack alert."""
     pqas = batch.accounts
-    roles = map_buying_committee(batch.contacts)
-    by_account = dict(tuple(roles.groupby("account_id"))) if len(roles) else {}
-    alerts = [
-        _alert(pqa, by_account.get(pqa["account_id"], roles.iloc[:0]), run.config)
-        for pqa in pqas.to_dict("records")
-    ]
-    if not run.dry_run and alerts:
+    records = pqas.to_dict("records")
+    committees = committee_summaries(batch.contacts, [r["account_id"] for r in records])
+    alerts = pd.DataFrame(
+        [
+            _alert(pqa, committee, run.config)
+            for pqa, committee in zip(records, committees, strict=True)
+        ],
+        columns=ALERT_COLUMNS,
+    )
+    if not run.dry_run and len(alerts):
         engine = warehouse.get_engine(run.database_url)
         warehouse.record_sales_handoff(
             engine,
-            deliveries=_handoff_outbox(run, pqas, alerts),
+            deliveries=_handoff_outbox(run, alerts),
             pqas=_pqa_records(run, pqas),
         )
     get_run_logger().info("Handed off %s new PQAs", len(alerts))
     return alerts
 
 
-def _alert(pqa: dict[Any, Any], contacts: pd.DataFrame, config: Config) -> dict:
-    committee = committee_summary(contacts, pqa["account_id"])
+def _alert(pqa: dict[Any, Any], committee: dict[str, Any], config: Config) -> dict:
     text, blocks = render_pqa_alert(pqa, committee, recommended_play=RECOMMENDED_ACTION)
     return {
         "account_id": pqa["account_id"],
@@ -99,11 +109,9 @@ def _signals(joined: str) -> list[str]:
     return [s for s in joined.split("; ") if s]
 
 
-def _handoff_outbox(
-    run: RunContext, pqas: pd.DataFrame, alerts: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _handoff_outbox(run: RunContext, alerts: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
-    for alert in alerts:
+    for alert in alerts.to_dict("records"):
         base = {
             "account_id": alert["account_id"],
             "as_of": run.as_of,
@@ -154,7 +162,7 @@ def _pqa_records(run: RunContext, pqas: pd.DataFrame) -> pd.DataFrame:
 
 
 @task(name="announce PQAs", cache_policy=NONE)
-def announce_pqas(run: RunContext, alerts: list[dict[str, Any]]) -> int:
+def announce_pqas(run: RunContext, alerts: pd.DataFrame) -> int:
     """Emit a `pqa.qualified` Prefect event per new PQA, for automations.
 
     Best effort: an event that cannot be emitted is logged, never fatal, as
@@ -163,7 +171,7 @@ def announce_pqas(run: RunContext, alerts: list[dict[str, Any]]) -> int:
     if run.dry_run:
         return 0
     emitted = 0
-    for alert in alerts:
+    for alert in alerts.to_dict("records"):
         try:
             emit_event(
                 event="pqa.qualified",
