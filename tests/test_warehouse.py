@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -34,8 +34,7 @@ from connectors.warehouse_writes import CHUNK_ROWS
 from pqa.config import Guardrails
 from pqa.errors import ConfigurationError, ConnectorError, InputError
 from pqa.schema import VERSION_TABLE, metadata
-
-AS_OF = date(2026, 3, 1)
+from tests.warehouse_rows import AS_OF, days_ago, message_row, pqa_row
 
 
 def _ids(count: int) -> list[str]:
@@ -45,10 +44,6 @@ def _ids(count: int) -> list[str]:
 def _seed_signals(engine: sa.Engine, ids: list[str], table: str = "signals") -> None:
     frame = pd.DataFrame({"account_id": ids, "employees": range(len(ids))})
     frame.to_sql(table, engine, index=False, if_exists="replace")
-
-
-def _days_ago(days: int) -> date:
-    return AS_OF - timedelta(days=days)
 
 
 def test_upgrade_database_is_idempotent(engine: sa.Engine) -> None:
@@ -194,98 +189,6 @@ def test_plan_batches_table_without_account_id_raises_input_error(
         plan_batches(engine, "signals", 10)
 
 
-def _pqa(account_id: str, qualified_on: date) -> dict[str, object]:
-    return {"account_id": account_id, "qualified_on": qualified_on, "run_id": "r0"}
-
-
-def test_load_history_cooldown_boundary(engine: sa.Engine) -> None:
-    insert_pqa_records(
-        engine,
-        [
-            _pqa("acc-1", _days_ago(13)),
-            _pqa("acc-2", _days_ago(14)),
-            _pqa("acc-3", _days_ago(30)),
-            _pqa("acc-3", _days_ago(2)),
-            _pqa("acc-4", AS_OF + timedelta(days=5)),
-            _pqa("zzz-9", _days_ago(1)),
-        ],
-    )
-
-    history = load_history(
-        engine, low="acc-0", high="acc-9", as_of=AS_OF, guardrails=Guardrails()
-    )
-
-    got = history.last_qualified.sort_values("account_id")
-    assert got["account_id"].tolist() == ["acc-1", "acc-3", "acc-4"]
-    assert got["qualified_on"].tolist() == [
-        pd.Timestamp(_days_ago(13)),
-        pd.Timestamp(_days_ago(2)),
-        pd.Timestamp(AS_OF + timedelta(days=5)),
-    ]
-
-
-def test_load_history_decline_boundary(engine: sa.Engine) -> None:
-    for account_id, days, kind in [
-        ("acc-1", 89, "decline"),
-        ("acc-2", 90, "decline"),
-        ("acc-3", 1, "accept"),
-    ]:
-        record_feedback(
-            engine, account_id=account_id, kind=kind, recorded_on=_days_ago(days)
-        )
-
-    history = load_history(
-        engine, low="acc-0", high="acc-9", as_of=AS_OF, guardrails=Guardrails()
-    )
-
-    assert history.declined["account_id"].tolist() == ["acc-1"]
-    assert history.declined["declined_on"].tolist() == [pd.Timestamp(_days_ago(89))]
-
-
-def _message(contact_id: str, days: int, channel: str = "in_app") -> dict[str, object]:
-    return {
-        "channel": channel,
-        "account_id": "acc-1",
-        "contact_id": contact_id,
-        "as_of": _days_ago(days),
-        "run_id": "r0",
-        "payload_json": {"title": "Need help getting started?"},
-    }
-
-
-def test_load_history_message_cap_window(engine: sa.Engine) -> None:
-    insert_outbox(
-        engine,
-        [
-            _message("c-inside", 13),
-            _message("c-inside", 20),
-            _message("c-outside", 14),
-            _message("c-slack", 1, channel="slack"),
-        ],
-    )
-
-    history = load_history(
-        engine, low="acc-0", high="acc-9", as_of=AS_OF, guardrails=Guardrails()
-    )
-
-    assert history.messaged_contacts["contact_id"].tolist() == ["c-inside"]
-    assert history.messaged_contacts["last_sent_on"].tolist() == [
-        pd.Timestamp(_days_ago(13))
-    ]
-
-
-def test_load_history_windows_follow_guardrails(engine: sa.Engine) -> None:
-    insert_pqa_records(engine, [_pqa("acc-1", _days_ago(20))])
-    short = Guardrails(pqa_cooldown_days=14)
-    long = Guardrails(pqa_cooldown_days=30)
-
-    for guardrails, expected in [(short, 0), (long, 1)]:
-        history = load_history(
-            engine, low="acc-0", high="acc-9", as_of=AS_OF, guardrails=guardrails
-        )
-        assert len(history.last_qualified) == expected
-
-
 def _state(account_id: str, disposition: str, run_id: str) -> dict[str, object]:
     return {
         "account_id": account_id,
@@ -356,9 +259,9 @@ def test_record_feedback_sets_latest_pqa_status(
     insert_pqa_records(
         engine,
         [
-            _pqa("acc-1", _days_ago(40)),
-            _pqa("acc-1", _days_ago(3)),
-            _pqa("acc-2", _days_ago(3)),
+            pqa_row("acc-1", days_ago(40)),
+            pqa_row("acc-1", days_ago(3)),
+            pqa_row("acc-2", days_ago(3)),
         ],
     )
     save_account_state(engine, [_state("acc-1", "sales_engage", "r1")])
@@ -369,9 +272,9 @@ def test_record_feedback_sets_latest_pqa_status(
 
     assert marked is True
     assert _statuses(engine) == [
-        ("acc-1", str(_days_ago(40)), "qualified"),
-        ("acc-1", str(_days_ago(3)), status),
-        ("acc-2", str(_days_ago(3)), "qualified"),
+        ("acc-1", str(days_ago(40)), "qualified"),
+        ("acc-1", str(days_ago(3)), status),
+        ("acc-2", str(days_ago(3)), "qualified"),
     ]
     with engine.connect() as conn:
         exit_state = conn.execute(
@@ -421,7 +324,7 @@ def test_record_run_finish_unknown_run_raises_connector_error(
 
 
 def test_insert_outbox_then_read_by_run_and_channel(engine: sa.Engine) -> None:
-    rows = [_message("c1", 0), _message("c2", 0, channel="slack")]
+    rows = [message_row("c1", 0), message_row("c2", 0, channel="slack")]
     rows[1].update(run_id="r1", text="New PQA: Acme", contact_id=None)
 
     assert insert_outbox(engine, rows) == 2
@@ -442,7 +345,7 @@ def test_insert_outbox_then_read_by_run_and_channel(engine: sa.Engine) -> None:
 
 def test_insert_outbox_unknown_channel_raises_input_error(engine: sa.Engine) -> None:
     with pytest.raises(InputError, match="'email'"):
-        insert_outbox(engine, [_message("c1", 0, channel="email")])
+        insert_outbox(engine, [message_row("c1", 0, channel="email")])
 
 
 def test_insert_lifecycle_moments_large_frame_in_chunks(engine: sa.Engine) -> None:
