@@ -246,15 +246,15 @@ def _qualified_since(low: str, high: str, start: date) -> _Query:
     )
 
 
-def _declined_since(low: str, high: str, start: date) -> _Query:
+def _feedback_since(kind: str, label: str, low: str, high: str, start: date) -> _Query:
     feedback = sales_feedback
     return (
         sa.select(
             feedback.c.account_id,
-            sa.func.max(feedback.c.recorded_on).label("declined_on"),
+            sa.func.max(feedback.c.recorded_on).label(label),
         )
         .where(feedback.c.account_id.between(low, high))
-        .where(feedback.c.kind == "decline")
+        .where(feedback.c.kind == kind)
         .where(feedback.c.recorded_on > start)
         .group_by(feedback.c.account_id)
     )
@@ -297,12 +297,18 @@ def load_history(
         account_state.c.recheck_on,
     ).where(account_state.c.account_id.between(low, high))
     qualified = _qualified_since(low, high, _back(as_of, guardrails.pqa_cooldown_days))
-    declined = _declined_since(low, high, _back(as_of, guardrails.decline_days))
+    declined = _feedback_since(
+        "decline", "declined_on", low, high, _back(as_of, guardrails.decline_days)
+    )
+    accepted = _feedback_since(
+        "accept", "accepted_on", low, high, _back(as_of, guardrails.engaged_days)
+    )
     messaged = _messaged_since(low, high, _back(as_of, guardrails.message_cap_days))
     with database_errors("reading the history of earlier runs"), engine.connect() as c:
         history = History(
             last_qualified=_read_dated(c, qualified, ["qualified_on"]),
             declined=_read_dated(c, declined, ["declined_on"]),
+            accepted=_read_dated(c, accepted, ["accepted_on"]),
             state=_read_dated(c, state, ["recheck_on"]),
             messaged_contacts=_read_dated(c, messaged, ["last_sent_on"]),
         )

@@ -188,7 +188,7 @@ def feedback_accept(
     on: OnOption = None,
     note: Annotated[str | None, typer.Option(help="A meeting, a next step.")] = None,
 ) -> None:
-    """Record that sales accepted a PQA."""
+    """Record that sales accepted a PQA (no new alert for it for 90 days)."""
     _record_feedback("accept", account_id, on, note)
 
 

@@ -150,6 +150,8 @@ class Guardrails(_Table):
     pqa_cooldown_days: int = Field(14, ge=0)
     decline_days: int = Field(90, ge=0)
     message_cap_days: int = Field(14, ge=0)
+    # Once sales accept a PQA they own the account: no new alert for it.
+    engaged_days: int = Field(90, ge=0)
 
 
 class Plays(_Table):

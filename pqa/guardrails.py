@@ -21,6 +21,7 @@ REASONS = (
     "low_fit",
     "pqa_cooldown",
     "declined_contact",
+    "sales_engaged",
     "message_cap",
     "no_active_user",
     "unchanged",
@@ -67,6 +68,8 @@ def apply_guardrails(
     flags["pqa_cooldown"] = engage & ids.isin(history.last_qualified["account_id"])
     flags["declined_contact"] = engage & ids.isin(history.declined["account_id"])
     out.loc[flags["declined_contact"], "disposition"] = "self_service_continue"
+    accepted = ids.isin(history.accepted["account_id"]).to_numpy()
+    flags["sales_engaged"] = engage & accepted & ~flags["declined_contact"]
 
     out["recipient_id"] = _recipients(ids, recipients)
     assist = (out["disposition"] == "activation_assist").to_numpy()
@@ -128,6 +131,8 @@ def _finish(
     out["acts"] = ~suppressed
     out["play"] = out["disposition"].map(PLAYS)
     out["exit_state"] = out["disposition"].map(EXIT_STATES)
+    # Sales accepted this PQA: the account is theirs, and says so.
+    out.loc[flags["sales_engaged"], "exit_state"] = "sales_engaged"
     out["recheck_on"] = out["disposition"].map(recheck_dates(config, as_of))
     return out
 

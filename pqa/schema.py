@@ -128,9 +128,10 @@ def _empty(columns: dict[str, str]) -> pd.DataFrame:
 class History:
     """What earlier runs and sales said about a range of accounts.
 
-    The guardrails read it: recent PQAs (cooldown), recent declines, the last
-    decision per account, and which contacts were messaged recently. Dates are
-    pandas datetime64 columns so they compare directly with a Timestamp.
+    The guardrails read it: recent PQAs (cooldown), recent declines and
+    acceptances, the last decision per account, and which contacts were
+    messaged recently. Dates are pandas datetime64 columns so they compare
+    directly with a Timestamp.
     """
 
     last_qualified: pd.DataFrame = field(
@@ -141,6 +142,11 @@ class History:
     declined: pd.DataFrame = field(
         default_factory=lambda: _empty(
             {"account_id": "object", "declined_on": "datetime64[ns]"}
+        )
+    )
+    accepted: pd.DataFrame = field(
+        default_factory=lambda: _empty(
+            {"account_id": "object", "accepted_on": "datetime64[ns]"}
         )
     )
     state: pd.DataFrame = field(

@@ -61,6 +61,7 @@ def test_load_config_icp_only_gives_contract_thresholds_and_tiers(
         "pqa_cooldown_days": 14,
         "decline_days": 90,
         "message_cap_days": 14,
+        "engaged_days": 90,
     }
 
 

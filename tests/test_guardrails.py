@@ -159,6 +159,35 @@ def test_guardrails_declined_account_stays_on_self_serve() -> None:
     assert row["recheck_on"] == AS_OF + timedelta(days=30)
 
 
+def test_guardrails_accepted_pqa_stays_with_sales_without_new_alert() -> None:
+    past = history(accepted=[{"account_id": "a", "accepted_on": DAY}])
+
+    decisions = guard(
+        scored(("a", "sales_engage", 90, 90), ("b", "sales_engage", 90, 90)), past
+    )
+
+    accepted, fresh = one(decisions, "a"), one(decisions, "b")
+    assert accepted["guardrail"] == "sales_engaged"
+    assert accepted["disposition"] == "sales_engage"
+    assert accepted["exit_state"] == "sales_engaged"
+    assert not accepted["acts"]
+    assert fresh["guardrail"] == "" and fresh["acts"]
+    assert fresh["exit_state"] == "pqa_qualified"
+
+
+def test_guardrails_decline_after_accept_wins() -> None:
+    past = history(
+        accepted=[{"account_id": "a", "accepted_on": DAY - pd.Timedelta(days=9)}],
+        declined=[{"account_id": "a", "declined_on": DAY}],
+    )
+
+    decisions = guard(scored(("a", "sales_engage", 90, 90)), past)
+
+    row = one(decisions, "a")
+    assert row["guardrail"] == "declined_contact"
+    assert row["disposition"] == "self_service_continue"
+
+
 def test_guardrails_declined_and_in_cooldown_records_both_and_holds() -> None:
     past = history(
         last_qualified=[{"account_id": "a", "qualified_on": DAY}],

@@ -92,3 +92,22 @@ def test_load_history_windows_follow_guardrails(engine: sa.Engine) -> None:
             engine, low="acc-0", high="acc-9", as_of=AS_OF, guardrails=guardrails
         )
         assert len(history.last_qualified) == expected
+
+
+def test_load_history_acceptance_window(engine: sa.Engine) -> None:
+    for account_id, days in (("acc-1", 89), ("acc-2", 90), ("acc-3", 1)):
+        record_feedback(
+            engine, account_id=account_id, kind="accept", recorded_on=days_ago(days)
+        )
+    record_feedback(engine, account_id="acc-4", kind="decline", recorded_on=AS_OF)
+
+    history = load_history(
+        engine, low="acc-0", high="acc-9", as_of=AS_OF, guardrails=Guardrails()
+    )
+
+    accepted = history.accepted.sort_values("account_id")
+    assert accepted["account_id"].tolist() == ["acc-1", "acc-3"]
+    assert accepted["accepted_on"].tolist() == [
+        pd.Timestamp(days_ago(89)),
+        pd.Timestamp(days_ago(1)),
+    ]

@@ -118,3 +118,24 @@ def test_pqa_evaluate_prints_summary_and_alert(warehouse: sa.Engine, tmp_path: P
         assert disposition in result.stdout
     assert "New PQA alert for Company a1" in result.stdout
     assert "Why now" in result.stdout
+
+
+def test_pqa_feedback_accept_keeps_sales_from_a_second_alert(
+    warehouse: sa.Engine, tmp_path: Path
+) -> None:
+    _seed_four_quadrants(warehouse)
+    config = write_flow_config(tmp_path)
+    first = _evaluate_json(config)
+    accepted = runner.invoke(app, ["feedback", "accept", "a1", "--on", DAY.isoformat()])
+    assert accepted.exit_code == 0, accepted.output
+
+    # Past the 14-day cooldown the account is still hot, but sales own it.
+    later = DAY + timedelta(days=20)
+    write_signals(warehouse, [hot_signals("a1", later)])
+    summary = _evaluate_json(config, day=later)
+
+    assert first["alerts_sent"] == 1
+    assert summary["dispositions"]["sales_engage"] == 1
+    assert summary["suppressed"]["sales_engaged"] == 1
+    assert summary["alerts_sent"] == 0
+    assert count_rows(warehouse, "pqa_outbox", "channel = 'slack'") == 1
