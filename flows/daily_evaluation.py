@@ -88,7 +88,10 @@ def daily_evaluation(
     return {**summary, "alerts": listed}
 
 
-def _run_context(as_of: date | None, dry_run: bool, config_path: str | None):
+def _run_context(
+    as_of: date | None, dry_run: bool, config_path: str | None
+) -> RunContext:
+    """Settings, configuration and a fresh run id; a bad file stops here."""
     settings = load_settings()
     path = settings.resolve_config_path(Path(config_path) if config_path else None)
     config: Config = load_config(path)

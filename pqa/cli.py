@@ -192,7 +192,9 @@ def feedback_accept(
     _record_feedback("accept", account_id, on, note)
 
 
-def _record_feedback(kind: str, account_id: str, on: str | None, note: str | None):
+def _record_feedback(
+    kind: str, account_id: str, on: str | None, note: str | None
+) -> None:
     from connectors.warehouse import get_engine, record_feedback, upgrade_database
 
     engine = get_engine(load_settings().resolved_database_url)
