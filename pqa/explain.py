@@ -218,16 +218,35 @@ def _size(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
 
 def _industry(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
     icp = config.icp
-    texts = signals.texts["industry"]
-    target = _index_in(texts, rows, icp.target_industries)
-    adjacent = _index_in(texts, rows, icp.adjacent_industries)
+    return _in_list(
+        signals.texts["industry"],
+        rows,
+        (icp.target_industries, "in target industry {}"),
+        (icp.adjacent_industries, "in adjacent industry {}"),
+    )
 
-    def phrase(target: int, adjacent: int) -> str:
-        if target >= 0:
-            return "in target industry " + icp.target_industries[target]
-        return "in adjacent industry " + icp.adjacent_industries[adjacent]
 
-    return _phrase([target, adjacent], phrase)
+def _in_list(
+    texts: pa.Array,
+    rows: np.ndarray,
+    best: tuple[tuple[str, ...], str],
+    good: tuple[tuple[str, ...], str],
+) -> Phrases:
+    """Name the ICP entry an account's text matched, in the ICP's spelling.
+
+    `best` and `good` are (ICP list, phrase template); the signal only ranks
+    when the text is in one of them, so every account matches one.
+    """
+    (best_values, best_phrase), (good_values, good_phrase) = best, good
+    in_best = _index_in(texts, rows, best_values)
+    in_good = _index_in(texts, rows, good_values)
+
+    def phrase(first: int, second: int) -> str:
+        if first >= 0:
+            return best_phrase.format(best_values[first])
+        return good_phrase.format(good_values[second])
+
+    return _phrase([in_best, in_good], phrase)
 
 
 def _tech(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
@@ -239,16 +258,12 @@ def _tech(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
 
 def _geography(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
     icp = config.icp
-    texts = signals.texts["country"]
-    target = _index_in(texts, rows, icp.target_countries)
-    supported = _index_in(texts, rows, icp.supported_countries)
-
-    def phrase(target: int, supported: int) -> str:
-        if target >= 0:
-            return f"based in {icp.target_countries[target]}, a target country"
-        return f"based in {icp.supported_countries[supported]}, a supported country"
-
-    return _phrase([target, supported], phrase)
+    return _in_list(
+        signals.texts["country"],
+        rows,
+        (icp.target_countries, "based in {}, a target country"),
+        (icp.supported_countries, "based in {}, a supported country"),
+    )
 
 
 def _budget(signals: Signals, rows: np.ndarray, config: Config, as_of: date):
